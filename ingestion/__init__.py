@@ -1,0 +1,1 @@
+"""Bouge ingestion: dlt pipelines that land raw source data, then geocoding enrichment."""

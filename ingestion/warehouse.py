@@ -1,0 +1,129 @@
+"""One switch for the warehouse: ``DBT_TARGET`` picks a target of the root ``profiles.yml``.
+
+dlt and dbt must write and read the same database, so the connection is described once,
+in ``profiles.yml``; this module renders that file (its ``env_var()`` calls included)
+and turns the selected target into a dlt destination or a DB-API connection.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, StrictUndefined
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PROFILES_FILE = REPO_ROOT / "profiles.yml"
+PROFILE_NAME = "bouge"
+
+
+class WarehouseConfigError(RuntimeError):
+    """The profile or the environment does not describe a usable warehouse."""
+
+
+def _env_var(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if value is None:
+        raise WarehouseConfigError(f"environment variable {name} is not set")
+    return value
+
+
+def _render(value: Any, env: Environment) -> Any:
+    if isinstance(value, str) and "{{" in value:
+        rendered = env.from_string(value).render()
+        return int(rendered) if rendered.isdigit() else rendered
+    if isinstance(value, dict):
+        return {key: _render(item, env) for key, item in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """The selected target of the ``bouge`` profile, rendered."""
+
+    target: str
+    settings: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return str(self.settings["type"])
+
+    @property
+    def duckdb_path(self) -> Path:
+        path = Path(self.settings["path"])
+        return path if path.is_absolute() else REPO_ROOT / path
+
+    def postgres_credentials(self) -> dict[str, Any]:
+        s = self.settings
+        return {
+            "host": s["host"],
+            "port": int(s["port"]),
+            "username": s["user"],
+            "password": s["password"],
+            "database": s["dbname"],
+        }
+
+    def dlt_destination(self) -> Any:
+        """A dlt destination writing into this warehouse."""
+        import dlt
+
+        if self.kind == "duckdb":
+            self.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+            return dlt.destinations.duckdb(credentials=str(self.duckdb_path))
+        if self.kind == "postgres":
+            return dlt.destinations.postgres(credentials=self.postgres_credentials())
+        raise WarehouseConfigError(f"unsupported warehouse type {self.kind!r}")
+
+    def connect(self) -> Any:
+        """A DB-API connection (duckdb or psycopg2) for reads outside dlt."""
+        if self.kind == "duckdb":
+            import duckdb
+
+            self.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+            return duckdb.connect(str(self.duckdb_path))
+        if self.kind == "postgres":
+            import psycopg2
+
+            c = self.postgres_credentials()
+            return psycopg2.connect(
+                host=c["host"],
+                port=c["port"],
+                user=c["username"],
+                password=c["password"],
+                dbname=c["database"],
+            )
+        raise WarehouseConfigError(f"unsupported warehouse type {self.kind!r}")
+
+    def describe(self) -> str:
+        if self.kind == "duckdb":
+            return f"{self.target} (duckdb {self.duckdb_path})"
+        c = self.postgres_credentials()
+        return f"{self.target} (postgres {c['username']}@{c['host']}:{c['port']}/{c['database']})"
+
+
+def current_warehouse(profiles_file: Path = PROFILES_FILE) -> Warehouse:
+    """Render ``profiles.yml`` and return the target chosen by ``DBT_TARGET``."""
+    env = Environment(undefined=StrictUndefined)
+    env.globals["env_var"] = _env_var
+    env.filters["as_number"] = lambda v: int(v) if str(v).isdigit() else float(v)
+    profile = yaml.safe_load(profiles_file.read_text())[PROFILE_NAME]
+    target = _render(profile["target"], env)
+    outputs = profile["outputs"]
+    if target not in outputs:
+        raise WarehouseConfigError(
+            f"DBT_TARGET={target!r} is not a target of {profiles_file.name} "
+            f"(known: {', '.join(sorted(outputs))})"
+        )
+    return Warehouse(target=target, settings=_render(outputs[target], env))
+
+
+def dlt_pipelines_dir() -> str:
+    """Where dlt keeps its local working state: ``DLT_PIPELINES_DIR`` or a git-ignored folder.
+
+    The warehouse is the source of truth; this folder only holds in-flight load packages,
+    so a run that was killed resumes from it (or from the warehouse on a new machine).
+    """
+    return os.environ.get("DLT_PIPELINES_DIR", str(REPO_ROOT / "warehouse" / "dlt_pipelines"))
