@@ -1,0 +1,79 @@
+"""Run configuration, read once from the environment (defaults in ``settings``).
+
+``GEOCODER`` picks the provider; ``GEOCODING_*`` variables point the online providers at
+another server (the tests use a local one), set the User-Agent and the politeness limits.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ingestion.geocoding import settings
+
+
+class ConfigError(ValueError):
+    """An invalid geocoding setting."""
+
+
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    try:
+        return float(value) if value not in (None, "") else default
+    except ValueError as exc:
+        raise ConfigError(f"{name}={value!r} is not a number") from exc
+
+
+@dataclass(frozen=True)
+class GeocodingConfig:
+    provider: str = settings.DEFAULT_PROVIDER
+    gazetteer_path: Path = settings.GAZETTEER_PATH
+    geoplateforme_domain: str = settings.GEOPLATEFORME_DOMAIN
+    geoplateforme_scheme: str = "https"
+    geoplateforme_min_delay_s: float = settings.GEOPLATEFORME_MIN_DELAY_S
+    nominatim_domain: str = settings.NOMINATIM_DOMAIN
+    nominatim_scheme: str = "https"
+    nominatim_min_delay_s: float = settings.NOMINATIM_MIN_DELAY_S
+    user_agent: str = settings.USER_AGENT
+    timeout_s: float = settings.REQUEST_TIMEOUT_S
+    max_retries: int = settings.MAX_RETRIES
+    backoff_s: float = settings.RETRY_BACKOFF_S
+    max_retry_after_s: float = settings.MAX_RETRY_AFTER_S
+    source: str = settings.EVENTS_SOURCE
+
+    def __post_init__(self) -> None:
+        if self.provider not in settings.PROVIDERS:
+            raise ConfigError(
+                f"GEOCODER={self.provider!r}: expected one of {', '.join(settings.PROVIDERS)}"
+            )
+        if self.nominatim_min_delay_s < 1.0 and self.nominatim_domain == settings.NOMINATIM_DOMAIN:
+            raise ConfigError("the public Nominatim allows at most 1 request per second")
+
+    def with_provider(self, provider: str | None) -> GeocodingConfig:
+        return self if provider is None else replace(self, provider=provider)
+
+    @classmethod
+    def from_env(cls) -> GeocodingConfig:
+        env = os.environ.get
+        return cls(
+            provider=env("GEOCODER", settings.DEFAULT_PROVIDER).strip().lower(),
+            gazetteer_path=Path(env("GEOCODING_GAZETTEER", str(settings.GAZETTEER_PATH))),
+            geoplateforme_domain=env(
+                "GEOCODING_GEOPLATEFORME_DOMAIN", settings.GEOPLATEFORME_DOMAIN
+            ),
+            geoplateforme_scheme=env("GEOCODING_GEOPLATEFORME_SCHEME", "https"),
+            geoplateforme_min_delay_s=_float(
+                "GEOCODING_GEOPLATEFORME_MIN_DELAY_S", settings.GEOPLATEFORME_MIN_DELAY_S
+            ),
+            nominatim_domain=env("GEOCODING_NOMINATIM_DOMAIN", settings.NOMINATIM_DOMAIN),
+            nominatim_scheme=env("GEOCODING_NOMINATIM_SCHEME", "https"),
+            nominatim_min_delay_s=_float(
+                "GEOCODING_NOMINATIM_MIN_DELAY_S", settings.NOMINATIM_MIN_DELAY_S
+            ),
+            user_agent=env("GEOCODING_USER_AGENT", settings.USER_AGENT),
+            timeout_s=_float("GEOCODING_TIMEOUT_S", settings.REQUEST_TIMEOUT_S),
+            max_retries=int(_float("GEOCODING_MAX_RETRIES", settings.MAX_RETRIES)),
+            backoff_s=_float("GEOCODING_BACKOFF_S", settings.RETRY_BACKOFF_S),
+            max_retry_after_s=_float("GEOCODING_MAX_RETRY_AFTER_S", settings.MAX_RETRY_AFTER_S),
+        )

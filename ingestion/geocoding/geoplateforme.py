@@ -1,0 +1,124 @@
+"""`geoplateforme` provider: street-level addresses in France from the IGN Géoplateforme.
+
+The Base Adresse Nationale API moved from api-adresse.data.gouv.fr (shut down in January
+2026, still geopy's default) to ``https://data.geopf.fr/geocodage`` (``/reverse``,
+``/search``, GeoJSON FeatureCollection answers, 50 requests/s per IP). geopy's
+``BANFrance`` speaks it once given that domain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geopy.geocoders import BANFrance
+
+from ingestion.geocoding.config import GeocodingConfig
+from ingestion.geocoding.normalize import (
+    department_code,
+    normalize_postal,
+    point_key,
+    query_key,
+    round_coordinate,
+    split_arrondissement,
+)
+from ingestion.geocoding.online import ADAPTER_FACTORY, CallPolicy, PoliteCaller, ProviderFailure
+from ingestion.geocoding.result import GeocodedPoint, to_json
+
+NAME = "geoplateforme"
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_feature(point: GeocodedPoint, feature: dict[str, Any]) -> GeocodedPoint:
+    """Fill ``point`` from one GeoJSON feature of a Géoplateforme answer."""
+    props = feature.get("properties") or {}
+    coordinates = (feature.get("geometry") or {}).get("coordinates") or [None, None]
+    insee, arrondissement = split_arrondissement(props.get("citycode"))
+    context = [part.strip() for part in str(props.get("context") or "").split(",")]
+    point.insee_code = insee
+    point.arrondissement_code = arrondissement
+    point.department_code = department_code(insee)
+    point.department_name = context[1] if len(context) > 1 else None
+    point.region_name = context[2] if len(context) > 2 else None
+    point.postal_code = normalize_postal(props.get("postcode"))
+    point.city = props.get("city")
+    point.commune_name = props.get("city")
+    point.country_code = "FR"
+    point.label = props.get("label")
+    point.street = props.get("street") or (props.get("name") if props.get("housenumber") else None)
+    point.housenumber = props.get("housenumber")
+    point.result_type = props.get("type")
+    point.score = _float(props.get("score"))
+    point.distance = _float(props.get("distance"))
+    point.latitude = _float(coordinates[1])
+    point.longitude = _float(coordinates[0])
+    point.payload = to_json(feature)
+    return point
+
+
+class GeoplateformeProvider:
+    name = NAME
+    version = "geopf-geocodage"
+
+    def __init__(self, config: GeocodingConfig):
+        self.geocoder = BANFrance(
+            domain=config.geoplateforme_domain,
+            scheme=config.geoplateforme_scheme,
+            timeout=config.timeout_s,
+            user_agent=config.user_agent,
+            adapter_factory=ADAPTER_FACTORY,
+        )
+        self.caller = PoliteCaller(
+            CallPolicy(
+                config.geoplateforme_min_delay_s,
+                config.max_retries,
+                config.backoff_s,
+                config.max_retry_after_s,
+            )
+        )
+
+    @property
+    def requests(self) -> int:
+        return self.caller.requests
+
+    def _run(self, point: GeocodedPoint, method: Any, *args: Any) -> GeocodedPoint:
+        try:
+            location, point.attempts = self.caller(method, *args)
+        except ProviderFailure as failure:
+            point.status, point.reason, point.attempts = "failed", failure.reason, failure.attempts
+            point.payload = to_json({"error": failure.detail})
+            return point
+        if location is None:
+            point.status, point.reason = "not_found", "not_found"
+            return point
+        point.status = "ok"
+        return parse_feature(point, location.raw)
+
+    def reverse(self, latitude: float, longitude: float) -> GeocodedPoint:
+        lat, lon = round_coordinate(latitude), round_coordinate(longitude)
+        point = GeocodedPoint(
+            point_key=point_key(NAME, lat, lon),
+            provider=NAME,
+            provider_version=self.version,
+            kind="reverse",
+            status="failed",
+            query_latitude=lat,
+            query_longitude=lon,
+        )
+        return self._run(point, self.geocoder.reverse, (lat, lon))
+
+    def search(self, query: str) -> GeocodedPoint:
+        point = GeocodedPoint(
+            point_key=query_key(NAME, query),
+            provider=NAME,
+            provider_version=self.version,
+            kind="search",
+            status="failed",
+            query=query,
+        )
+        return self._run(point, self.geocoder.geocode, query)

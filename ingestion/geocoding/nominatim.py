@@ -1,0 +1,110 @@
+"""`nominatim` provider: addresses abroad from OpenStreetMap's Nominatim.
+
+The public instance's usage policy (https://operations.osmfoundation.org/policies/nominatim/)
+asks for an identifying User-Agent, at most one request per second, cached results and no
+bulk/systematic queries: the cache in ``geocoded_points`` makes a re-run free, and the
+domain is configurable to point at a self-hosted instance for large back-fills.
+Data © OpenStreetMap contributors, ODbL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from geopy.geocoders import Nominatim
+
+from ingestion.geocoding.config import GeocodingConfig
+from ingestion.geocoding.normalize import point_key, query_key, round_coordinate
+from ingestion.geocoding.online import ADAPTER_FACTORY, CallPolicy, PoliteCaller, ProviderFailure
+from ingestion.geocoding.result import GeocodedPoint, to_json
+
+NAME = "nominatim"
+_CITY_KEYS = ("city", "town", "village", "municipality", "hamlet", "suburb")
+
+
+def parse_place(point: GeocodedPoint, place: dict[str, Any]) -> GeocodedPoint:
+    """Fill ``point`` from one Nominatim place (``format=json``, ``addressdetails=1``)."""
+    address = place.get("address") or {}
+    city = next((address[k] for k in _CITY_KEYS if address.get(k)), None)
+    country = address.get("country_code")
+    point.country_code = country.upper() if country else None
+    point.city = city
+    point.commune_name = city
+    point.postal_code = address.get("postcode")  # free text abroad (e.g. `1000`, `SW1A 1AA`)
+    point.region_name = address.get("state")
+    point.department_name = address.get("county")
+    point.street = address.get("road") or address.get("pedestrian") or address.get("path")
+    point.housenumber = address.get("house_number")
+    point.label = place.get("display_name")
+    point.result_type = place.get("addresstype") or place.get("type")
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        point.latitude, point.longitude = float(place["lat"]), float(place["lon"])
+    point.payload = to_json(place)
+    return point
+
+
+class NominatimProvider:
+    name = NAME
+    version = "nominatim"
+
+    def __init__(self, config: GeocodingConfig):
+        self.geocoder = Nominatim(
+            domain=config.nominatim_domain,
+            scheme=config.nominatim_scheme,
+            timeout=config.timeout_s,
+            user_agent=config.user_agent,
+            adapter_factory=ADAPTER_FACTORY,
+        )
+        self.caller = PoliteCaller(
+            CallPolicy(
+                config.nominatim_min_delay_s,
+                config.max_retries,
+                config.backoff_s,
+                config.max_retry_after_s,
+            )
+        )
+
+    @property
+    def requests(self) -> int:
+        return self.caller.requests
+
+    def _run(self, point: GeocodedPoint, method: Any, *args: Any, **kwargs: Any) -> GeocodedPoint:
+        try:
+            location, point.attempts = self.caller(method, *args, **kwargs)
+        except ProviderFailure as failure:
+            point.status, point.reason, point.attempts = "failed", failure.reason, failure.attempts
+            point.payload = to_json({"error": failure.detail})
+            return point
+        if location is None:
+            point.status, point.reason = "not_found", "not_found"
+            return point
+        point.status = "ok"
+        return parse_place(point, location.raw)
+
+    def reverse(self, latitude: float, longitude: float) -> GeocodedPoint:
+        lat, lon = round_coordinate(latitude), round_coordinate(longitude)
+        point = GeocodedPoint(
+            point_key=point_key(NAME, lat, lon),
+            provider=NAME,
+            provider_version=self.version,
+            kind="reverse",
+            status="failed",
+            query_latitude=lat,
+            query_longitude=lon,
+        )
+        return self._run(point, self.geocoder.reverse, (lat, lon), addressdetails=True)
+
+    def search(self, query: str, country_code: str | None = None) -> GeocodedPoint:
+        point = GeocodedPoint(
+            point_key=query_key(NAME, query),
+            provider=NAME,
+            provider_version=self.version,
+            kind="search",
+            status="failed",
+            query=query,
+        )
+        kwargs: dict[str, Any] = {"addressdetails": True}
+        if country_code:
+            kwargs["country_codes"] = country_code.lower()
+        return self._run(point, self.geocoder.geocode, query, **kwargs)

@@ -1,0 +1,118 @@
+"""Shared plumbing of the online providers: spacing, retries, Retry-After, failure reasons.
+
+geopy's ``RateLimiter`` spaces calls but retries with a fixed wait and ignores the
+``retry_after`` that ``GeocoderRateLimited`` carries, so this module does the equivalent
+with Retry-After obeyed: at most one request per ``min_delay_s``, a 429 waits what the
+server asked (capped), 5xx and timeouts back off exponentially, and after ``max_retries``
+the failure is returned with its reason (`http_429`, `http_5xx`, `timeout`, ...), never
+swallowed into a silent None.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from geopy.adapters import AdapterHTTPError, RequestsAdapter
+from geopy.exc import (
+    GeocoderParseError,
+    GeocoderQueryError,
+    GeocoderRateLimited,
+    GeocoderServiceError,
+    GeocoderTimedOut,
+    GeocoderUnavailable,
+    GeopyError,
+)
+
+# urllib3 must not retry behind our back: every attempt is counted and spaced here.
+ADAPTER_FACTORY = partial(RequestsAdapter, max_retries=0)
+
+
+class ProviderFailure(Exception):
+    """A look-up that failed for good; ``reason`` goes to the `reason` column."""
+
+    def __init__(self, reason: str, detail: str, attempts: int):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+        self.attempts = attempts
+
+
+def failure_reason(error: BaseException) -> str:
+    """`http_429`, `http_5xx`, `http_4xx`, `timeout`, `unavailable`, `invalid_response`."""
+    cause = error.__cause__
+    if isinstance(cause, AdapterHTTPError):
+        status = cause.status_code
+        if status == 429:
+            return "http_429"
+        return "http_5xx" if status >= 500 else f"http_{status}"
+    if isinstance(error, GeocoderRateLimited):
+        return "http_429"
+    if isinstance(error, GeocoderTimedOut):
+        return "timeout"
+    if isinstance(error, GeocoderUnavailable):
+        return "unavailable"
+    if isinstance(error, GeocoderParseError):
+        return "invalid_response"
+    if isinstance(error, GeocoderQueryError):
+        return "invalid_query"
+    return "error"
+
+
+_RETRYABLE = {"http_429", "http_5xx", "timeout", "unavailable"}
+
+
+@dataclass
+class CallPolicy:
+    min_delay_s: float
+    max_retries: int
+    backoff_s: float
+    max_retry_after_s: float
+
+
+class PoliteCaller:
+    """Calls a geopy method with spacing, retries and Retry-After; counts HTTP requests."""
+
+    def __init__(
+        self,
+        policy: CallPolicy,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.policy = policy
+        self._sleep = sleep
+        self._clock = clock
+        self._last_call: float | None = None
+        self.requests = 0
+        self.waited_s = 0.0
+
+    def _wait(self, seconds: float) -> None:
+        if seconds > 0:
+            self.waited_s += seconds
+            self._sleep(seconds)
+
+    def _space(self) -> None:
+        if self._last_call is not None:
+            self._wait(self.policy.min_delay_s - (self._clock() - self._last_call))
+        self._last_call = self._clock()
+
+    def __call__(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, int]:
+        """(geopy result, attempts); raises ProviderFailure once retries are exhausted."""
+        attempt = 0
+        while True:
+            attempt += 1
+            self._space()
+            self.requests += 1
+            try:
+                return method(*args, **kwargs), attempt
+            except (GeopyError, GeocoderServiceError) as error:
+                reason = failure_reason(error)
+                if reason not in _RETRYABLE or attempt > self.policy.max_retries:
+                    raise ProviderFailure(reason, str(error), attempt) from error
+                delay = self.policy.backoff_s * 2 ** (attempt - 1)
+                if isinstance(error, GeocoderRateLimited) and error.retry_after is not None:
+                    delay = float(error.retry_after)
+                self._wait(min(delay, self.policy.max_retry_after_s))
