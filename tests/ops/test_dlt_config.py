@@ -1,0 +1,56 @@
+""".dlt/config.toml holds only keys dlt knows; secrets.toml.example tells the truth."""
+
+from __future__ import annotations
+
+import tomllib
+
+import dlt
+import duckdb
+import pytest
+from dlt.common.configuration.specs import RuntimeConfiguration
+from dlt.load.configuration import LoaderConfiguration
+from dlt.normalize.configuration import NormalizeConfiguration
+
+from ingestion.warehouse import current_warehouse, dlt_pipelines_dir
+from tests.ops.repo_files import REPO_ROOT
+
+SPECS = {
+    "runtime": RuntimeConfiguration,
+    "normalize": NormalizeConfiguration,
+    "load": LoaderConfiguration,
+}
+
+
+def test_config_toml_sets_only_known_dlt_settings():
+    config = tomllib.loads((REPO_ROOT / ".dlt" / "config.toml").read_text())
+    assert config, "empty config.toml"
+    for section, values in config.items():
+        assert section in SPECS, f"unexpected section [{section}]"
+        known = set(SPECS[section].get_resolvable_fields())
+        assert set(values) <= known, f"[{section}]: unknown {set(values) - known}"
+    assert config["runtime"]["dlthub_telemetry"] is False
+    assert 1 <= config["normalize"]["workers"] <= 2, "sized for a 2-core runner"
+
+
+def test_secrets_example_is_valid_toml_without_warehouse_credentials():
+    example = tomllib.loads((REPO_ROOT / ".dlt" / "secrets.toml.example").read_text())
+    assert "destination" not in example
+
+
+def test_dlt_destination_credentials_from_config_are_ignored(
+    duckdb_env: dict, tmp_path, monkeypatch: pytest.MonkeyPatch
+):
+    """What secrets.toml.example claims: profiles.yml wins over dlt's own credentials."""
+    decoy = tmp_path / "decoy.duckdb"
+    # Environment variables are dlt's highest-priority provider, above secrets.toml.
+    monkeypatch.setenv("DESTINATION__DUCKDB__CREDENTIALS", str(decoy))
+    pipeline = dlt.pipeline(
+        pipeline_name="ops_credentials_check",
+        destination=current_warehouse().dlt_destination(),
+        dataset_name="raw_check",
+        pipelines_dir=dlt_pipelines_dir(),
+    )
+    pipeline.run([{"a": 1}], table_name="t")
+    assert not decoy.exists()
+    with duckdb.connect(duckdb_env["DUCKDB_PATH"]) as conn:
+        assert conn.execute("select a from raw_check.t").fetchall() == [(1,)]
