@@ -1,0 +1,1 @@
+"""Small operational scripts (run summary, container build) around the pipeline."""
