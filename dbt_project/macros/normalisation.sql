@@ -1,0 +1,102 @@
+{#- Generic normalisation rules shared by every source (used by the intermediate models,
+    each covered by a unit test there). -#}
+
+{#- A distance as published → metres; null for a timed race (`minutes`) or an unknown unit. -#}
+{% macro distance_to_metres(distance, unit) -%}
+    case lower(coalesce({{ unit }}, 'meters'))
+        when 'meters' then {{ distance }}
+        when 'metres' then {{ distance }}
+        when 'm' then {{ distance }}
+        when 'kilometers' then {{ distance }} * 1000
+        when 'kilometres' then {{ distance }} * 1000
+        when 'km' then {{ distance }} * 1000
+        when 'miles' then {{ distance }} * 1609.344
+        when 'mi' then {{ distance }} * 1609.344
+    end
+{%- endmacro %}
+
+{#- Timed races publish their duration in the distance field (unit `minutes`). -#}
+{% macro duration_minutes(distance, unit) -%}
+    case
+        when lower({{ unit }}) in ('minutes', 'min') then {{ distance }}
+        when lower({{ unit }}) in ('hours', 'h') then {{ distance }} * 60
+    end
+{%- endmacro %}
+
+{#- Elevation in metres, or null when it cannot be trusted: negative; 0 on an off-road
+    discipline (0 means "unknown" there, not flat); more than `max_climb_m_per_km` metres per
+    km of course (e.g. 16,660 m on 18 km) unless the discipline is a vertical race. -#}
+{% macro plausible_elevation(elevation, distance_m, discipline) -%}
+    case
+        when {{ elevation }} is null or {{ elevation }} < 0 then null
+        when
+            {{ elevation }} = 0
+            and lower({{ discipline }}) in (
+                'trail', 'mountain', 'mountain_running', 'skyrunning', 'vertical_race',
+                'cross', 'mountain_biking', 'snow_trail', 'ski_touring', 'nordic'
+            )
+            then null
+        when
+            {{ distance_m }} > 0
+            and lower({{ discipline }}) not like '%vertical%'
+            and {{ elevation }} > {{ var('max_climb_m_per_km') }} * {{ distance_m }} / 1000.0
+            then null
+        else {{ elevation }}
+    end
+{%- endmacro %}
+
+{#- Children's race: a known distance under `kids_max_distance_m`, or a title word. -#}
+{% macro is_kids_race(distance_m, title) -%}
+    (
+        coalesce({{ distance_m }} < {{ var('kids_max_distance_m') }}, false)
+        or coalesce(
+            {{ regexp_like(
+                'lower(' ~ title ~ ')',
+                "(^|[^a-z])(enfants?|kids?|poussins?|benjamins?|minimes?|mini|p[^a-z ]?tits?|eveil|éveil|babys?|juniors?)([^a-z]|$)"
+            ) }},
+            false
+        )
+    )
+{%- endmacro %}
+
+{#- Race / edition status → confirmed | tba | cancelled | rescheduled | other. -#}
+{% macro normalise_status(status) -%}
+    case lower(trim({{ status }}))
+        when 'confirmed' then 'confirmed'
+        when 'tba' then 'tba'
+        when 'cancelled' then 'cancelled'
+        when 'canceled' then 'cancelled'
+        when 'rescheduled' then 'rescheduled'
+        when 'postponed' then 'rescheduled'
+        else 'other'
+    end
+{%- endmacro %}
+
+{#- ISO 3166-1 alpha-2, upper case; the usual non-ISO aliases fixed; anything else → null. -#}
+{% macro iso_country_code(expression) -%}
+    {%- set code = "upper(trim(" ~ expression ~ "))" -%}
+    case
+        when {{ code }} = 'UK' then 'GB'
+        when {{ code }} = 'EL' then 'GR'
+        when {{ regexp_like(code, '^[A-Z]{2}$') }} then {{ code }}
+    end
+{%- endmacro %}
+
+{#- INSEE commune code as text: 5 digits, or 2A/2B + 3 digits (Corsica); a 4-digit number
+    whose leading zero was lost is repaired; anything else → null. -#}
+{% macro valid_insee_code(expression) -%}
+    {%- set code = "upper(trim(cast(" ~ expression ~ " as text)))" -%}
+    case
+        when {{ regexp_like(code, '^[0-9]{4}$') }} then '0' || {{ code }}
+        when {{ regexp_like(code, '^([0-9]{5}|2[AB][0-9]{3})$') }} then {{ code }}
+    end
+{%- endmacro %}
+
+{#- French postal code as text: 5 digits (leading zero repaired), else null. -#}
+{% macro valid_postal_code(expression) -%}
+    {%- set code = "trim(cast(" ~ expression ~ " as text))" -%}
+    case
+        when {{ regexp_like(code, '^[0-9]{4}$') }} then '0' || {{ code }}
+        when {{ regexp_like(code, '^[0-9]{5}$') }} then {{ code }}
+    end
+{%- endmacro %}

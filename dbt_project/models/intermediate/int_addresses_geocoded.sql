@@ -1,0 +1,86 @@
+with
+
+locations as (
+
+    select * from {{ ref('stg_geocoding__poi_locations') }}
+    where latitude is not null and longitude is not null
+
+),
+
+pois as (
+
+    select * from {{ ref('int_pois_cleaned') }}
+
+),
+
+normalised as (
+
+    select
+        pois.poi_id,
+        {{ clean_text('locations.label') }} as geocoded_label,
+        {{ clean_text("coalesce(locations.housenumber || ' ', '') || locations.street") }} as street,
+        {{ valid_postal_code('locations.postal_code') }} as postal_code,
+        coalesce({{ clean_text('locations.commune_name') }}, pois.city) as city,
+        {{ valid_insee_code('locations.insee_code') }} as insee_code,
+        {{ valid_insee_code('locations.arrondissement_code') }} as arrondissement_code,
+        upper(trim(locations.department_code)) as department_code,
+        coalesce({{ clean_text('locations.department_name') }}, pois.department_name) as department_name,
+        coalesce({{ clean_text('locations.region_name') }}, pois.region_name) as region,
+        coalesce({{ iso_country_code('locations.country_code') }}, pois.country_code) as country_code,
+        locations.latitude,
+        locations.longitude,
+        coalesce(locations.location_precision, pois.coordinates_precision) as location_precision,
+        locations.geocoder,
+        locations.geocoded_at,
+        case
+            when locations.loaded_at > pois.updated_at then locations.loaded_at
+            else pois.updated_at
+        end as updated_at
+
+    from locations
+    inner join pois
+        on
+            locations.source = pois.source
+            and locations.original_id = pois.original_id
+
+),
+
+labelled as (
+
+    select
+        *,
+        coalesce(
+            geocoded_label,
+            street || ', ' || postal_code || ' ' || city,
+            postal_code || ' ' || city,
+            city || ', ' || country_code,
+            country_code
+        ) as label
+    from normalised
+
+)
+
+select
+    {{ surrogate_key([
+        'label', 'street', 'postal_code', 'city', 'insee_code', 'country_code',
+        'cast(cast(latitude as numeric(9, 5)) as text)',
+        'cast(cast(longitude as numeric(9, 5)) as text)', 'location_precision',
+    ]) }} as address_id,
+    poi_id,
+    label,
+    street,
+    postal_code,
+    city,
+    insee_code,
+    arrondissement_code,
+    department_code,
+    department_name,
+    region,
+    country_code,
+    latitude,
+    longitude,
+    location_precision,
+    geocoder,
+    geocoded_at,
+    updated_at
+from labelled

@@ -1,0 +1,45 @@
+with
+
+pois as (
+
+    select * from {{ ref('int_pois_unioned') }}
+
+),
+
+cleaned as (
+
+    select
+        {{ surrogate_key(['source', 'original_id']) }} as poi_id,
+        source,
+        original_id,
+        slug,
+        url,
+        {{ html_to_text('name') }} as name,
+        {{ html_to_text('subtitle') }} as subtitle,
+        {{ html_to_text('description_html') }} as description,
+        {{ iso_country_code('country_code') }} as country_code,
+        {{ clean_text('region_name') }} as region_name,
+        {{ clean_text('department_name') }} as department_name,
+        {{ clean_text('city') }} as city,
+        latitude,
+        longitude,
+        coordinates_precision,
+        {{ unwrap_external_url('website_url') }} as website_url,
+        {{ unwrap_external_url('registration_url') }} as registration_url,
+        image_url,
+        nullif(trim(tags), '') as tags,
+        edition_year,
+        {{ normalise_status('edition_status') }} as edition_status,
+        start_date,
+        end_date,
+        content_hash,
+        is_listed as is_active,
+        first_seen_at,
+        last_seen_at,
+        loaded_at as updated_at
+
+    from pois
+
+)
+
+select * from cleaned

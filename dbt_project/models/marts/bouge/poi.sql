@@ -1,0 +1,36 @@
+{{ config(unique_key='poi_id') }}
+
+with
+
+pois as (
+
+    select * from {{ ref('int_pois_cleaned') }}
+    {% if is_incremental() %}
+        where updated_at >= {{ incremental_cutoff('updated_at') }}
+    {% endif %}
+
+)
+
+select
+    cast(poi_id as text) as poi_id,
+    cast(source as text) as source,
+    cast(original_id as text) as original_id,
+    cast(slug as text) as slug,
+    cast(name as text) as name,
+    cast(subtitle as text) as subtitle,
+    cast(description as text) as description,
+    cast(url as text) as url,
+    cast(website_url as text) as website_url,
+    cast(registration_url as text) as registration_url,
+    cast(image_url as text) as image_url,
+    cast(start_date as date) as start_date,
+    cast(end_date as date) as end_date,
+    cast(edition_year as bigint) as edition_year,
+    cast(edition_status as text) as edition_status,
+    cast(tags as text) as tags,
+    cast(content_hash as text) as content_hash,
+    cast(is_active as boolean) as is_active,
+    cast(first_seen_at as timestamp with time zone) as first_seen_at,
+    cast(last_seen_at as timestamp with time zone) as last_seen_at,
+    cast(updated_at as timestamp with time zone) as updated_at
+from pois

@@ -1,0 +1,65 @@
+{{ config(unique_key='poi_id') }}
+
+{#- Built from the dbt snapshot of `poi`, the only place that remembers every content
+    version: a full refresh gives the same versions as the incremental runs. -#}
+
+with
+
+history as (
+
+    select * from {{ ref('poi_snapshot') }}
+    {% if is_incremental() %}
+        where poi_id in (
+            select poi_id from {{ ref('poi_snapshot') }}
+            where updated_at >= {{ incremental_cutoff('last_changed_at') }}
+        )
+    {% endif %}
+
+),
+
+versions as (
+
+    select
+        poi_id,
+        source,
+        original_id,
+        content_hash,
+        first_seen_at,
+        updated_at,
+        dbt_valid_to,
+        case
+            when
+                lag(content_hash) over (partition by poi_id order by dbt_valid_from) is null
+                or lag(content_hash) over (partition by poi_id order by dbt_valid_from)
+                <> content_hash
+                then 1
+            else 0
+        end as is_new_version
+    from history
+
+),
+
+registered as (
+
+    select
+        poi_id,
+        min(source) as source,
+        min(original_id) as original_id,
+        max(case when dbt_valid_to is null then content_hash end) as content_hash,
+        sum(is_new_version) as version,
+        min(first_seen_at) as first_registered_at,
+        max(case when is_new_version = 1 then updated_at end) as last_changed_at
+    from versions
+    group by poi_id
+
+)
+
+select
+    cast(poi_id as text) as poi_id,
+    cast(source as text) as source,
+    cast(original_id as text) as original_id,
+    cast(content_hash as text) as content_hash,
+    cast(version as bigint) as version,
+    cast(first_registered_at as timestamp with time zone) as first_registered_at,
+    cast(last_changed_at as timestamp with time zone) as last_changed_at
+from registered
