@@ -166,7 +166,11 @@ def test_nightly_reads_the_prod_profile_from_secrets(pipeline_job: dict):
     assert env["DBT_TARGET"] == "prod"
     for name, _default in prod_profile_env().values():
         assert f"secrets.{name}" in str(env[name]), name
-    assert "vars.FINISHERS_USER_AGENT" in env["FINISHERS_USER_AGENT"]
+    # The User-Agent variable is optional: exported only when set (an empty value would
+    # replace the crawler's default).
+    assert "FINISHERS_USER_AGENT" not in env
+    _, check = _step(pipeline_job, r"FINISHERS_USER_AGENT=.*GITHUB_ENV")
+    assert "vars.FINISHERS_USER_AGENT" in str(check["env"])
 
 
 def test_nightly_pipeline_steps(pipeline_job: dict):
