@@ -13,30 +13,14 @@ import dlt
 import pytest
 
 from ingestion.warehouse import current_warehouse, dlt_pipelines_dir
+from ops.run_summary import CRAWL_COUNTERS
 from tests.ops.repo_files import REPO_ROOT
 
 NIGHT = datetime(2026, 11, 27, 2, 30, tzinfo=UTC)
 
 
 def _run(counts: dict, run_id: str, started_at: datetime) -> dict:
-    zero = dict.fromkeys(
-        (
-            "discovered",
-            "selected",
-            "fetched",
-            "not_modified",
-            "skipped_fresh",
-            "new",
-            "changed",
-            "unchanged",
-            "unlisted",
-            "rejected",
-            "failed",
-            "requests",
-            "bytes",
-        ),
-        0,
-    )
+    zero = dict.fromkeys(CRAWL_COUNTERS, 0)
     return {
         "run_id": run_id,
         "started_at": started_at,
