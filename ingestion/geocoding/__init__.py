@@ -1,0 +1,256 @@
+"""Geocoding of the landed points of interest into ``raw_geocoding`` (dlt pipeline `geocoding`).
+
+    python -m ingestion.geocoding [--provider offline|geoplateforme|nominatim|auto|none]
+
+Reads ``raw_finishers.events`` from the warehouse chosen by ``DBT_TARGET``, finds each
+event's commune (INSEE code, department, region) and, online, its street address, and
+lands three tables (see ``ingestion/README.md``):
+
+- ``poi_locations``: one row per POI, merge on (source, original_id), re-landed only when
+  the row changed;
+- ``geocoded_points``: the provider cache, merge on ``point_key``;
+- ``geocoding_runs``: one row per provider per run (seen / cached / geocoded / failed).
+
+Modules, in the order data flows: ``config``/``settings`` (what to run), ``helpers`` (read
+the warehouse), ``engine`` (plan look-ups, cache, compose rows), the providers ``offline``
+(``gazetteer``, built by ``gazetteer_build``), ``geoplateforme``, ``nominatim`` (shared
+``online`` plumbing), ``normalize`` (code rules), then the dlt source below.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+import dlt
+
+from ingestion.geocoding import settings
+from ingestion.geocoding.config import GeocodingConfig
+from ingestion.geocoding.engine import Enricher, EnrichmentResult
+from ingestion.geocoding.result import GeocodedPoint, utcnow
+
+MERGE = {"disposition": "merge", "strategy": "delete-insert"}
+
+
+def _cols(spec: dict[str, str], required: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
+    return {
+        name: {"data_type": data_type, "nullable": name not in required}
+        for name, data_type in spec.items()
+    }
+
+
+_LOCATION_TYPES = {
+    "insee_code": "text",
+    "arrondissement_code": "text",
+    "commune_name": "text",
+    "postal_code": "text",
+    "postal_codes": "text",
+    "department_code": "text",
+    "department_name": "text",
+    "region_code": "text",
+    "region_name": "text",
+    "country_code": "text",
+    "label": "text",
+    "street": "text",
+    "housenumber": "text",
+}
+
+POI_COLUMNS = _cols(
+    {
+        "source": "text",
+        "original_id": "text",
+        "latitude": "double",
+        "longitude": "double",
+        "precision": "text",
+        "location_source": "text",
+        **_LOCATION_TYPES,
+        "match": "text",
+        "geocoder": "text",
+        "status": "text",
+        "reason": "text",
+        "department_mismatch": "bool",
+        "geocoded_at": "timestamp",
+        "row_hash": "text",
+    },
+    required=("source", "original_id"),
+)
+
+_POINT_TYPES = {
+    "query_latitude": "double",
+    "query_longitude": "double",
+    "latitude": "double",
+    "longitude": "double",
+    "score": "double",
+    "distance": "double",
+    "attempts": "bigint",
+    "geocoded_at": "timestamp",
+}
+POINT_COLUMNS = _cols(
+    {f.name: _POINT_TYPES.get(f.name, "text") for f in fields(GeocodedPoint)},
+    required=("point_key",),
+)
+
+RUN_COLUMNS = _cols(
+    {
+        "run_id": "text",
+        "started_at": "timestamp",
+        "finished_at": "timestamp",
+        "geocoder": "text",
+        "provider": "text",
+        "seen": "bigint",
+        "cached": "bigint",
+        "geocoded": "bigint",
+        "not_found": "bigint",
+        "failed": "bigint",
+        "requests": "bigint",
+        "pois_seen": "bigint",
+        "pois_changed": "bigint",
+        "warehouse": "text",
+        "gazetteer_version": "text",
+    },
+    required=("run_id",),
+)
+
+
+@dlt.resource(
+    name="poi_locations",
+    write_disposition=MERGE,
+    primary_key=("source", "original_id"),
+    columns=POI_COLUMNS,
+)
+def poi_locations(rows: list[dict[str, Any]]) -> Any:
+    yield rows
+
+
+@dlt.resource(
+    name="geocoded_points", write_disposition=MERGE, primary_key="point_key", columns=POINT_COLUMNS
+)
+def geocoded_points(rows: list[dict[str, Any]]) -> Any:
+    yield rows
+
+
+@dlt.resource(name="geocoding_runs", write_disposition="append", columns=RUN_COLUMNS)
+def geocoding_runs(rows: list[dict[str, Any]]) -> Any:
+    yield rows
+
+
+@dlt.source(name="geocoding", max_table_nesting=0)
+def geocoding_source(result: EnrichmentResult, run_rows: list[dict[str, Any]]) -> Any:
+    """The three raw_geocoding tables of one geocoding run."""
+    return (
+        poi_locations(result.poi_rows),
+        geocoded_points(result.point_rows),
+        geocoding_runs(run_rows),
+    )
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    started_at: datetime
+    finished_at: datetime
+    config: GeocodingConfig
+    result: EnrichmentResult
+    run_rows: list[dict[str, Any]]
+    warehouse: str
+
+    def table(self) -> str:
+        """The run summary as a plain-text table (printed by the CLI)."""
+        header = ("provider", "seen", "cached", "geocoded", "not_found", "failed", "requests")
+        lines = [[str(r[h]) for h in header] for r in self.run_rows if r["provider"] != "none"]
+        widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+        fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
+        out = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
+        out += [fmt.format(*line) for line in lines]
+        statuses = ", ".join(f"{k} {v}" for k, v in sorted(self.result.statuses.items()))
+        seconds = (self.finished_at - self.started_at).total_seconds()
+        out.append(
+            f"POIs: {self.result.pois_seen} seen, {self.result.pois_changed} (re)landed "
+            f"[{statuses or 'none'}] - GEOCODER={self.config.provider}, "
+            f"{self.warehouse}, {seconds:.1f} s"
+        )
+        return "\n".join(out)
+
+
+def run_rows_for(
+    run_id: str,
+    started_at: datetime,
+    config: GeocodingConfig,
+    result: EnrichmentResult,
+    warehouse: str,
+    gazetteer_version: str | None,
+) -> list[dict[str, Any]]:
+    finished_at = utcnow()
+    stats = list(result.stats.values()) or [None]
+    return [
+        {
+            "run_id": run_id,
+            "started_at": started_at,
+            "finished_at": finished_at,
+            "geocoder": config.provider,
+            "provider": s.provider if s else config.provider,
+            "seen": s.seen if s else 0,
+            "cached": s.cached if s else 0,
+            "geocoded": s.geocoded if s else 0,
+            "not_found": s.not_found if s else 0,
+            "failed": s.failed if s else 0,
+            "requests": s.requests if s else 0,
+            "pois_seen": result.pois_seen,
+            "pois_changed": result.pois_changed,
+            "warehouse": warehouse,
+            "gazetteer_version": gazetteer_version,
+        }
+        for s in stats
+    ]
+
+
+def run_geocoding(
+    provider: str | None = None,
+    config: GeocodingConfig | None = None,
+    providers: dict[str, Any] | None = None,
+) -> RunSummary:
+    """Geocode the landed events into the warehouse chosen by ``DBT_TARGET``."""
+    from ingestion.geocoding.gazetteer import load_gazetteer
+    from ingestion.geocoding.helpers import read_cache, read_events, read_landed_hashes
+    from ingestion.warehouse import current_warehouse, dlt_pipelines_dir
+
+    config = (config or GeocodingConfig.from_env()).with_provider(provider)
+    started_at = utcnow()
+    run_id = uuid.uuid4().hex
+    gazetteer_version = None
+    if config.provider in ("offline", "auto"):  # fail early, before any read or request
+        gazetteer_version = load_gazetteer(config.gazetteer_path).version
+    warehouse = current_warehouse()
+    events = read_events(warehouse, config.source)
+    cache = read_cache(warehouse)
+    landed = read_landed_hashes(warehouse)
+    result = Enricher(config, cache, landed, providers).run(events)
+    run_rows = run_rows_for(
+        run_id, started_at, config, result, warehouse.describe(), gazetteer_version
+    )
+    pipeline = dlt.pipeline(
+        pipeline_name=settings.PIPELINE_NAME,
+        destination=warehouse.dlt_destination(),
+        dataset_name=settings.DATASET_NAME,
+        pipelines_dir=dlt_pipelines_dir(),
+    )
+    pipeline.run(geocoding_source(result, run_rows))
+    return RunSummary(
+        run_id=run_id,
+        started_at=started_at,
+        finished_at=utcnow(),
+        config=config,
+        result=result,
+        run_rows=run_rows,
+        warehouse=warehouse.describe(),
+    )
+
+
+__all__ = [
+    "GeocodingConfig",
+    "RunSummary",
+    "geocoding_source",
+    "run_geocoding",
+]

@@ -45,6 +45,9 @@ class OfflineProvider:
         self.requests += len(points)
         return [self._point(lat, lon, hit) for (lat, lon), hit in zip(points, hits, strict=True)]
 
+    def reverse(self, latitude: float, longitude: float) -> GeocodedPoint:
+        return self.reverse_many([(latitude, longitude)])[0]
+
     def _point(self, latitude: float, longitude: float, hit: Hit) -> GeocodedPoint:
         lat, lon = round_coordinate(latitude), round_coordinate(longitude)
         point = GeocodedPoint(

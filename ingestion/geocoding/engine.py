@@ -1,0 +1,346 @@
+"""Plan, cache and compose: turns landed events into ``poi_locations`` rows.
+
+For each point of interest the chosen ``GEOCODER`` decides the look-ups (offline polygon,
+Géoplateforme or Nominatim, reverse or forward); each look-up is first searched in the
+cache (``geocoded_points``, keyed by ``point_key``) so a re-run calls no provider for a
+known point, and only a new or moved event costs a call. The POI row is then composed and
+compared with the one already landed (``row_hash``): unchanged rows are not re-landed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tqdm import tqdm
+
+from ingestion.geocoding import settings
+from ingestion.geocoding.config import GeocodingConfig
+from ingestion.geocoding.normalize import (
+    department_mismatch,
+    point_key,
+    query_key,
+    round_coordinate,
+)
+from ingestion.geocoding.result import LOCATION_FIELDS, GeocodedPoint, utcnow
+
+
+@dataclass(frozen=True)
+class PoiInput:
+    """The location a source page gives for one point of interest."""
+
+    source: str
+    original_id: str
+    latitude: float | None = None
+    longitude: float | None = None
+    precision: str | None = None  # `point` or `city`
+    country_code: str | None = None
+    country_name: str | None = None
+    region_name: str | None = None
+    department_name: str | None = None
+    city: str | None = None
+
+    @property
+    def has_coordinates(self) -> bool:
+        lat, lon = self.latitude, self.longitude
+        if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+            return False
+        return -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0)
+
+    @property
+    def in_france(self) -> bool | None:
+        return None if not self.country_code else self.country_code.upper() == "FR"
+
+    def query(self, with_country: bool = False) -> str | None:
+        if not self.city:
+            return None
+        parts = [self.city, self.department_name or self.region_name]
+        if with_country:
+            parts.append(self.country_name or self.country_code)
+        return ", ".join(p for p in parts if p)
+
+
+@dataclass
+class ProviderStats:
+    provider: str
+    seen: int = 0
+    cached: int = 0
+    geocoded: int = 0
+    not_found: int = 0
+    failed: int = 0
+    requests: int = 0
+
+
+@dataclass
+class EnrichmentResult:
+    poi_rows: list[dict[str, Any]]  # changed rows only
+    point_rows: list[dict[str, Any]]  # new or refreshed cache entries
+    stats: dict[str, ProviderStats]
+    pois_seen: int
+    pois_changed: int
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+POI_HASHED_FIELDS = (
+    "latitude",
+    "longitude",
+    "precision",
+    "location_source",
+    *LOCATION_FIELDS,
+    "match",
+    "geocoder",
+    "status",
+    "reason",
+    "department_mismatch",
+)
+
+
+def row_hash(row: dict[str, Any]) -> str:
+    content = {k: row.get(k) for k in POI_HASHED_FIELDS}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class Enricher:
+    """One geocoding run over a list of POIs."""
+
+    def __init__(
+        self,
+        config: GeocodingConfig,
+        cache: dict[str, GeocodedPoint],
+        landed_hashes: dict[tuple[str, str], str],
+        providers: dict[str, Any] | None = None,
+    ):
+        self.config = config
+        self.cache = cache
+        self.landed_hashes = landed_hashes
+        self._providers = providers or {}
+        self._resolved: dict[str, GeocodedPoint] = {}
+        self.fresh: dict[str, GeocodedPoint] = {}
+        self._prefetched: dict[str, GeocodedPoint] = {}
+        self.stats: dict[str, ProviderStats] = {}
+
+    # --- providers (created on first use: `offline` alone never touches the network) ---
+    def provider(self, name: str) -> Any:
+        if name not in self._providers:
+            if name == "offline":
+                from ingestion.geocoding.offline import OfflineProvider
+
+                self._providers[name] = OfflineProvider.from_path(self.config.gazetteer_path)
+            elif name == "geoplateforme":
+                from ingestion.geocoding.geoplateforme import GeoplateformeProvider
+
+                self._providers[name] = GeoplateformeProvider(self.config)
+            elif name == "nominatim":
+                from ingestion.geocoding.nominatim import NominatimProvider
+
+                self._providers[name] = NominatimProvider(self.config)
+            else:  # pragma: no cover - guarded by the config
+                raise ValueError(name)
+        return self._providers[name]
+
+    def _stats(self, name: str) -> ProviderStats:
+        return self.stats.setdefault(name, ProviderStats(name))
+
+    def _cached(self, key: str, provider: str) -> GeocodedPoint | None:
+        hit = self.cache.get(key)
+        if hit is None or not hit.usable:
+            return None
+        if provider == "offline" and hit.provider_version != self.provider("offline").version:
+            return None  # the gazetteer was rebuilt from other data: look again
+        return hit
+
+    def _lookup(self, provider: str, key: str, fetch: Callable[[], GeocodedPoint]) -> GeocodedPoint:
+        if key in self._resolved:
+            return self._resolved[key]
+        stats = self._stats(provider)
+        stats.seen += 1
+        point = self._cached(key, provider)
+        if point is not None:
+            stats.cached += 1
+        else:
+            point = fetch()
+            self.fresh[key] = point
+            if point.status == "failed":
+                stats.failed += 1
+            else:
+                stats.geocoded += 1
+                stats.not_found += point.status == "not_found"
+        self._resolved[key] = point
+        return point
+
+    def _reverse(self, provider: str, poi: PoiInput) -> GeocodedPoint:
+        lat, lon = poi.latitude, poi.longitude
+        assert lat is not None and lon is not None
+        key = point_key(provider, lat, lon)
+
+        def fetch() -> GeocodedPoint:
+            prefetched = self._prefetched.pop(key, None)
+            return prefetched or self.provider(provider).reverse(lat, lon)
+
+        return self._lookup(provider, key, fetch)
+
+    def _search(self, provider: str, poi: PoiInput) -> GeocodedPoint | None:
+        if provider == "offline":
+            query = poi.query()
+            if not query or poi.in_france is False:
+                return None
+            return self._lookup(
+                provider,
+                query_key(provider, query),
+                lambda: self.provider(provider).search(poi.city, poi.department_name),
+            )
+        if provider == "geoplateforme":
+            query = poi.query()
+            if not query or poi.in_france is False:
+                return None
+            return self._lookup(
+                provider, query_key(provider, query), lambda: self.provider(provider).search(query)
+            )
+        query = poi.query(with_country=True)
+        if not query:
+            return None
+        return self._lookup(
+            provider,
+            query_key(provider, query),
+            lambda: self.provider(provider).search(query, poi.country_code),
+        )
+
+    def _prefetch_offline(self, pois: list[PoiInput]) -> None:
+        """Offline reverse look-ups of every uncached point in one vectorised pass."""
+        wanted: dict[str, tuple[float, float]] = {}
+        for poi in pois:
+            if poi.has_coordinates:
+                assert poi.latitude is not None and poi.longitude is not None
+                key = point_key("offline", poi.latitude, poi.longitude)
+                if key not in wanted and self._cached(key, "offline") is None:
+                    wanted[key] = (poi.latitude, poi.longitude)
+        if wanted:
+            results = self.provider("offline").reverse_many(list(wanted.values()))
+            self._prefetched.update(zip(wanted, results, strict=True))
+
+    # --- planning ---------------------------------------------------------------------
+    def _steps(self, poi: PoiInput) -> list[GeocodedPoint]:
+        mode = self.config.provider
+        coords = poi.has_coordinates
+        if mode == "offline":
+            step = self._reverse("offline", poi) if coords else self._search("offline", poi)
+            return [step] if step else []
+        if mode == "geoplateforme":
+            if poi.in_france is False:
+                return []
+            step = self._reverse(mode, poi) if coords else self._search(mode, poi)
+            return [step] if step else []
+        if mode == "nominatim":
+            step = self._reverse(mode, poi) if coords else self._search(mode, poi)
+            return [step] if step else []
+        # auto: codes offline, then street level online where it is worth a request
+        steps: list[GeocodedPoint] = []
+        first = self._reverse("offline", poi) if coords else self._search("offline", poi)
+        if first is not None:
+            steps.append(first)
+        if first is not None and first.status == "ok":
+            if coords and poi.precision in settings.AUTO_ONLINE_PRECISIONS:
+                steps.append(self._reverse("geoplateforme", poi))
+        elif coords:
+            if poi.in_france is False:
+                steps.append(self._reverse("nominatim", poi))
+        else:
+            online = "nominatim" if poi.in_france is False else "geoplateforme"
+            step = self._search(online, poi)
+            if step is not None:
+                steps.append(step)
+        return steps
+
+    # --- composition ------------------------------------------------------------------
+    def compose(self, poi: PoiInput, steps: list[GeocodedPoint]) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "source": poi.source,
+            "original_id": poi.original_id,
+            "latitude": round_coordinate(poi.latitude) if poi.has_coordinates else None,
+            "longitude": round_coordinate(poi.longitude) if poi.has_coordinates else None,
+            "precision": poi.precision if poi.has_coordinates else None,
+            "location_source": "page" if poi.has_coordinates else None,
+            **dict.fromkeys(LOCATION_FIELDS),
+            "country_code": poi.country_code,
+            "match": None,
+            "geocoder": "+".join(dict.fromkeys(s.provider for s in steps)) or None,
+            "status": None,
+            "reason": None,
+            "department_mismatch": None,
+            "geocoded_at": max((s.geocoded_at for s in steps), default=utcnow()),
+        }
+        if self.config.provider == "none":
+            row.update(status="skipped", reason="geocoder_none", geocoder="none")
+            return row
+        if not steps:
+            if not poi.has_coordinates:
+                row.update(status="no_location", reason="no_coordinates")
+            else:  # an online France-only provider asked about a point abroad
+                row.update(status="not_found", reason="outside_france")
+            return row
+        ok = [s for s in steps if s.status == "ok"]
+        if ok:
+            primary = ok[0]  # the codes; later answers only add the street-level address
+            for name in LOCATION_FIELDS:
+                value = getattr(primary, name)
+                if value is not None:
+                    row[name] = value
+            for step in ok[1:]:
+                for name in ("label", "street", "housenumber", "postal_code"):
+                    if getattr(step, name) is not None:
+                        row[name] = getattr(step, name)
+            row["match"] = primary.match
+            if not poi.has_coordinates and primary.latitude is not None:
+                row.update(
+                    latitude=primary.latitude,
+                    longitude=primary.longitude,
+                    precision="city",
+                    location_source="forward",
+                )
+            after = steps[steps.index(primary) :]
+            missed = next((s for s in after if s.status != "ok"), None)
+            if missed is None:
+                row["status"] = "ok"
+            else:
+                row.update(status="partial", reason=missed.reason or missed.status)
+        elif any(s.status == "failed" for s in steps):
+            row.update(status="failed", reason=next(s.reason for s in steps if s.reason))
+        elif not poi.has_coordinates:
+            row.update(status="no_location", reason="no_coordinates")
+        else:
+            reason = "outside_france" if poi.in_france is False else steps[0].reason
+            row.update(status="not_found", reason=reason or "not_found")
+        if row["insee_code"]:
+            row["department_mismatch"] = department_mismatch(
+                poi.department_name, row["department_name"]
+            )
+        return row
+
+    def run(self, pois: Iterable[PoiInput]) -> EnrichmentResult:
+        pois = list(pois)
+        if self.config.provider in ("offline", "auto"):
+            self._prefetch_offline(pois)
+        rows: list[dict[str, Any]] = []
+        statuses: dict[str, int] = {}
+        online = self.config.provider not in ("offline", "none")
+        for poi in tqdm(pois, desc="geocoding", unit="poi", disable=None if online else True):
+            steps = [] if self.config.provider == "none" else self._steps(poi)
+            row = self.compose(poi, steps)
+            row["row_hash"] = row_hash(row)
+            statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+            if self.landed_hashes.get((poi.source, poi.original_id)) != row["row_hash"]:
+                rows.append(row)
+        for name, provider in self._providers.items():
+            self._stats(name).requests = provider.requests
+        return EnrichmentResult(
+            poi_rows=rows,
+            point_rows=[p.to_row() for p in self.fresh.values()],
+            stats=self.stats,
+            pois_seen=len(pois),
+            pois_changed=len(rows),
+            statuses=statuses,
+        )

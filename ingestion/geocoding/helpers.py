@@ -1,0 +1,102 @@
+"""Warehouse reads outside dlt: the landed events, the provider cache, the landed POI hashes.
+
+Plain SQL through ``Warehouse.connect()`` (DuckDB or psycopg2); identifiers are constants
+of this package, never user input. A table or column not landed yet reads as empty/null.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from typing import Any
+
+from ingestion.geocoding import settings
+from ingestion.geocoding.engine import PoiInput
+from ingestion.geocoding.result import GeocodedPoint
+from ingestion.warehouse import Warehouse
+
+EVENT_COLUMNS = (
+    "id",
+    "latitude",
+    "longitude",
+    "coordinates_precision",
+    "country_code",
+    "country_name",
+    "region_name",
+    "department_name",
+    "city",
+)
+
+
+@contextmanager
+def _cursor(warehouse: Warehouse) -> Iterator[Any]:
+    with closing(warehouse.connect()) as conn, closing(conn.cursor()) as cur:
+        yield cur
+
+
+def _columns(cur: Any, schema: str, table: str) -> list[str]:
+    cur.execute(
+        "SELECT column_name FROM information_schema.columns "
+        f"WHERE table_schema = '{schema}' AND table_name = '{table}'"
+    )
+    return [r[0] for r in cur.fetchall()]
+
+
+def _select(cur: Any, schema: str, table: str, wanted: tuple[str, ...]) -> list[dict[str, Any]]:
+    present = set(_columns(cur, schema, table))
+    if not present:
+        return []
+    select = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in wanted)
+    cur.execute(f'SELECT {select} FROM "{schema}"."{table}"')
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def read_events(warehouse: Warehouse, source: str = settings.EVENTS_SOURCE) -> list[PoiInput]:
+    """Every landed event as a POI input (an absent ``raw_finishers.events`` reads as none)."""
+    with _cursor(warehouse) as cur:
+        rows = _select(cur, settings.EVENTS_DATASET, settings.EVENTS_TABLE, EVENT_COLUMNS)
+    return [
+        PoiInput(
+            source=source,
+            original_id=str(r["id"]),
+            latitude=_float(r["latitude"]),
+            longitude=_float(r["longitude"]),
+            precision=r["coordinates_precision"],
+            country_code=(r["country_code"] or None) and str(r["country_code"]).upper(),
+            country_name=r["country_name"],
+            region_name=r["region_name"],
+            department_name=r["department_name"],
+            city=r["city"],
+        )
+        for r in rows
+        if r["id"] is not None
+    ]
+
+
+def read_cache(warehouse: Warehouse) -> dict[str, GeocodedPoint]:
+    """The provider cache ``raw_geocoding.geocoded_points`` by ``point_key``."""
+    from ingestion.geocoding import POINT_COLUMNS
+
+    with _cursor(warehouse) as cur:
+        rows = _select(cur, settings.DATASET_NAME, "geocoded_points", tuple(POINT_COLUMNS))
+    cache = {}
+    for row in rows:
+        if isinstance(row.get("payload"), dict | list):
+            row["payload"] = json.dumps(row["payload"])
+        cache[row["point_key"]] = GeocodedPoint.from_row(row)
+    return cache
+
+
+def read_landed_hashes(warehouse: Warehouse) -> dict[tuple[str, str], str]:
+    """``row_hash`` of every landed ``poi_locations`` row by (source, original_id)."""
+    with _cursor(warehouse) as cur:
+        rows = _select(
+            cur, settings.DATASET_NAME, "poi_locations", ("source", "original_id", "row_hash")
+        )
+    return {(r["source"], r["original_id"]): r["row_hash"] for r in rows}
