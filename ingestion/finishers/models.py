@@ -7,8 +7,8 @@ that fails validation and records why.
 
 from __future__ import annotations
 
-import math
 import datetime as dt
+import math
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -33,7 +33,7 @@ class SourceModel(BaseModel):
 
 
 class LatLng(SourceModel):
-    """A WGS84 point; accepts ``{lat, lng}`` and GeoJSON ``{type: Point, coordinates: [lng, lat]}``."""
+    """A WGS84 point: ``{lat, lng}`` or GeoJSON ``{type: Point, coordinates: [lng, lat]}``."""
 
     lat: float
     lng: float

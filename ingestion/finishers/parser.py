@@ -59,9 +59,7 @@ def decode_body(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PageRejected(
-            "not_utf8", str(exc), body[: 200].decode("utf-8", "replace")
-        ) from None
+        raise PageRejected("not_utf8", str(exc), body[:200].decode("utf-8", "replace")) from None
 
 
 def extract_next_data(html: str) -> dict[str, Any]:

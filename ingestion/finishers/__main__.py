@@ -1,0 +1,56 @@
+"""CLI: ``python -m ingestion.finishers [--limit N] [--slug S] [--refresh all] [--base-url U]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from .crawl import CrawlError, run_crawl
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingestion.finishers",
+        description="Crawl finishers.com event pages into raw_finishers (DBT_TARGET warehouse).",
+    )
+    parser.add_argument("--limit", type=int, help="crawl only the first N site-map events")
+    parser.add_argument(
+        "--slug",
+        action="append",
+        dest="slugs",
+        metavar="SLUG",
+        help="crawl this event (repeatable)",
+    )
+    parser.add_argument(
+        "--refresh",
+        choices=["auto", "all"],
+        default="auto",
+        help="'all' re-checks every page (conditional GET) instead of the refresh policy",
+    )
+    parser.add_argument(
+        "--base-url", help="site to crawl (default FINISHERS_BASE_URL or https://www.finishers.com)"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        summary = run_crawl(
+            base_url=args.base_url,
+            limit=args.limit,
+            slugs=args.slugs,
+            refresh=args.refresh,
+            progress=not args.no_progress,
+        )
+    except CrawlError as exc:
+        print(f"finishers: cannot run: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("finishers: interrupted; landed batches are kept, rerun to resume", file=sys.stderr)
+        return 130
+    print(summary.table())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,544 @@
+"""One crawl: discover, decide, fetch, parse, land in batches, summarise.
+
+``run_crawl()`` is what the CLI, the demo and the benchmark call. A batch (pages, the
+events and races they changed, rejects) is one ``pipeline.run``: a run killed half-way
+keeps every landed batch, and the refresh policy skips those pages on the next run,
+while a failed fetch is landed as ``failed`` and retried.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Any
+
+import dlt
+
+from ingestion.warehouse import WarehouseConfigError, current_warehouse, dlt_pipelines_dir
+
+from . import finishers_source, settings
+from .columns import EVENT_COLUMNS, PAGE_COLUMNS, RACE_COLUMNS, REJECT_COLUMNS, RUN_COLUMNS
+from .crawl_state import CrawlState, WarehouseUnreachable, ensure_tables, load_state
+from .fetcher import FetchConfig, Fetcher, FetchResult, SiteUnreachable
+from .parser import PageRejected, event_url, parse_event_page
+from .refresh_policy import Action, PageState, RefreshPolicy
+from .sitemap import Discovery, SitemapEntry, discover
+
+
+class CrawlError(RuntimeError):
+    """The run cannot proceed (warehouse or site map unreachable...)."""
+
+
+@dataclass
+class CrawlSummary:
+    run_id: str = ""
+    base_url: str = ""
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    duration_s: float = 0.0
+    discovered: int = 0
+    selected: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    skipped_fresh: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    unlisted: int = 0
+    rejected: int = 0
+    failed: int = 0
+    field_rejects: int = 0
+    requests: int = 0
+    bytes: int = 0
+    refresh_policy: str = ""
+    status: str = "running"
+    batches: int = 0
+
+    def row(self) -> dict[str, Any]:
+        row = asdict(self)
+        row.pop("batches")
+        return row
+
+    def table(self) -> str:
+        """The end-of-run summary printed by the CLI."""
+        labels = [
+            ("discovered", "events in the site map"),
+            ("selected", "selected (--limit/--slug)"),
+            ("fetched", "fetched (200)"),
+            ("not_modified", "not modified (304)"),
+            ("skipped_fresh", "skipped (fresh)"),
+            ("new", "new events"),
+            ("changed", "changed events"),
+            ("unchanged", "unchanged events"),
+            ("unlisted", "unlisted (gone from site map)"),
+            ("rejected", "rejected pages"),
+            ("failed", "failed fetches (retried next run)"),
+            ("field_rejects", "fields nulled"),
+            ("requests", "HTTP requests"),
+        ]
+        width = max(len(label) for _, label in labels) + 2
+        lines = [f"finishers crawl {self.run_id} — {self.status} — {self.base_url}"]
+        lines += [f"  {label:<{width}}{getattr(self, key):>10,}" for key, label in labels]
+        lines.append(f"  {'bytes downloaded':<{width}}{self.bytes:>10,}")
+        lines.append(f"  {'duration':<{width}}{self.duration_s:>9.1f}s")
+        lines.append(f"  refresh policy: {self.refresh_policy}")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Batch:
+    events: list[dict[str, Any]] = field(default_factory=list)
+    races: list[dict[str, Any]] = field(default_factory=list)
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.pages) + len(self.events)
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
+def fetch_config_from_env(base_url: str | None = None) -> FetchConfig:
+    """Politeness and limits from ``FINISHERS_*`` environment variables."""
+    base = (base_url or os.environ.get("FINISHERS_BASE_URL") or settings.DEFAULT_BASE_URL).rstrip(
+        "/"
+    )
+    return FetchConfig(
+        base_url=base,
+        user_agent=os.environ.get("FINISHERS_USER_AGENT") or settings.DEFAULT_USER_AGENT,
+        crawl_delay_s=_env_float("FINISHERS_CRAWL_DELAY", settings.DEFAULT_CRAWL_DELAY_S),
+        concurrency=max(1, int(_env_float("FINISHERS_CONCURRENCY", settings.DEFAULT_CONCURRENCY))),
+        connect_timeout_s=_env_float("FINISHERS_CONNECT_TIMEOUT", settings.CONNECT_TIMEOUT_S),
+        read_timeout_s=_env_float("FINISHERS_READ_TIMEOUT", settings.READ_TIMEOUT_S),
+        body_deadline_s=_env_float("FINISHERS_BODY_DEADLINE", settings.BODY_DEADLINE_S),
+        max_body_bytes=int(_env_float("FINISHERS_MAX_BODY_BYTES", settings.MAX_BODY_BYTES)),
+        max_attempts=int(_env_float("FINISHERS_MAX_ATTEMPTS", settings.MAX_ATTEMPTS)),
+        backoff_factor=_env_float("FINISHERS_BACKOFF_FACTOR", settings.BACKOFF_FACTOR),
+        max_retry_delay_s=_env_float("FINISHERS_MAX_RETRY_DELAY", settings.MAX_RETRY_DELAY_S),
+    )
+
+
+class _Crawl:
+    def __init__(
+        self,
+        config: FetchConfig,
+        policy: RefreshPolicy,
+        batch_size: int,
+        progress: bool,
+    ) -> None:
+        self.config = config
+        self.policy = policy
+        self.batch_size = batch_size
+        self.progress = progress
+        self.now = datetime.now(UTC)
+        self.summary = CrawlSummary(
+            run_id=uuid.uuid4().hex[:16],
+            base_url=config.base_url,
+            started_at=self.now,
+            refresh_policy=policy.describe(),
+        )
+        self.batch = _Batch()
+        self.state = CrawlState()
+        self.pipeline: Any = None
+        self.warehouse: Any = None
+        self.fetcher = Fetcher(config)
+
+    # ---------------------------------------------------------------- landing
+
+    def open_pipeline(self) -> None:
+        try:
+            warehouse = self.warehouse = current_warehouse()
+            destination = warehouse.dlt_destination()
+        except WarehouseConfigError as exc:
+            raise CrawlError(f"warehouse not configured: {exc}") from exc
+        self.pipeline = dlt.pipeline(
+            pipeline_name=settings.PIPELINE_NAME,
+            destination=destination,
+            dataset_name=settings.DATASET_NAME,
+            pipelines_dir=dlt_pipelines_dir(),
+        )
+        try:
+            if self.pipeline.has_pending_data:
+                # a previous run died between extract and load: finish its batch first
+                self.pipeline.normalize()
+                self.pipeline.load()
+            self.state = load_state(warehouse)
+        except WarehouseUnreachable as exc:
+            raise CrawlError(str(exc)) from exc
+        except Exception as exc:
+            raise CrawlError(f"warehouse unreachable ({warehouse.describe()}): {exc}") from exc
+
+    def land(self, run_rows: Iterable[dict[str, Any]] = ()) -> None:
+        batch, self.batch = self.batch, _Batch()
+        run_rows = list(run_rows)
+        if not len(batch) and not batch.rejects and not run_rows:
+            return
+        self.pipeline.run(
+            finishers_source(batch.events, batch.races, batch.pages, batch.rejects, run_rows)
+        )
+        self.summary.batches += 1
+
+    def maybe_land(self) -> None:
+        if len(self.batch.pages) >= self.batch_size:
+            self.land()
+
+    # ---------------------------------------------------------------- rows
+
+    def reject(
+        self,
+        url: str,
+        reason: str,
+        *,
+        slug: str | None = None,
+        event_id: str | None = None,
+        status: int | None = None,
+        severity: str = "page",
+        detail: str = "",
+        excerpt: str = "",
+    ) -> None:
+        self.batch.rejects.append(
+            {
+                "run_id": self.summary.run_id,
+                "url": url,
+                "slug": slug,
+                "event_id": event_id,
+                "http_status": status,
+                "reason": reason,
+                "severity": severity,
+                "detail": detail[:2000] or None,
+                "excerpt": excerpt[: settings.EXCERPT_CHARS] or None,
+                "rejected_at": datetime.now(UTC),
+            }
+        )
+
+    def page_row(self, entry: SitemapEntry, old: PageState | None, **values: Any) -> None:
+        row = asdict(old) if old else {f.name: None for f in fields(PageState)}
+        row.update(
+            slug=entry.slug,
+            url=entry.url,
+            sitemap_lastmod=entry.lastmod or row.get("sitemap_lastmod"),
+            first_seen_at=row.get("first_seen_at") or self.now,
+            last_attempt_at=datetime.now(UTC),
+            is_listed=True,
+            run_id=self.summary.run_id,
+        )
+        row["consecutive_failures"] = row.get("consecutive_failures") or 0
+        row.update(values)
+        self.batch.pages.append(row)
+
+    def land_event(self, row: dict[str, Any], races: list[dict[str, Any]]) -> None:
+        self.batch.events.append(row)
+        if races:
+            self.batch.races.extend({**r, "is_deleted": False} for r in races)
+        else:
+            # merge_key=event_id deletes the event's old races; the tombstone is not inserted
+            self.batch.races.append(
+                {
+                    "event_id": row["id"],
+                    "id": "",
+                    "content_hash": row["content_hash"],
+                    "is_deleted": True,
+                }
+            )
+
+    # ---------------------------------------------------------------- outcomes
+
+    def handle(self, entry: SitemapEntry, old: PageState | None, result: FetchResult) -> None:
+        now = datetime.now(UTC)
+        s = self.summary
+        if result.error is not None and result.transient:
+            s.failed += 1
+            self.reject(
+                entry.url, result.error, slug=entry.slug, status=result.status, detail=result.detail
+            )
+            failures = (old.consecutive_failures if old else 0) + 1
+            self.page_row(
+                entry,
+                old,
+                last_status=result.status,
+                last_outcome="failed",
+                last_reason=result.error,
+                consecutive_failures=failures,
+            )
+            return
+        if result.error is not None:
+            s.rejected += 1
+            self.reject(
+                entry.url, result.error, slug=entry.slug, status=result.status, detail=result.detail
+            )
+            self.page_row(
+                entry,
+                old,
+                last_status=result.status,
+                last_outcome="rejected",
+                last_reason=result.error,
+                last_checked_at=now,
+                etag=None,
+                last_modified=None,
+                consecutive_failures=0,
+            )
+            return
+        validators = {"etag": result.etag, "last_modified": result.last_modified}
+        if result.not_modified:
+            s.not_modified += 1
+            validators = {k: v or getattr(old, k, None) for k, v in validators.items()}
+            if old and old.last_outcome == "rejected":
+                outcome = "rejected"
+            else:
+                outcome = "not_modified"
+                s.unchanged += 1
+                self.relist(old)
+            self.page_row(
+                entry,
+                old,
+                last_status=304,
+                last_outcome=outcome,
+                last_checked_at=now,
+                consecutive_failures=0,
+                **validators,
+            )
+            return
+        s.fetched += 1
+        try:
+            parsed = parse_event_page(result.body or b"", entry.slug)
+        except PageRejected as exc:
+            s.rejected += 1
+            self.reject(
+                entry.url,
+                exc.reason,
+                slug=entry.slug,
+                status=result.status,
+                detail=exc.detail,
+                excerpt=exc.excerpt,
+            )
+            self.page_row(
+                entry,
+                old,
+                last_status=result.status,
+                last_outcome="rejected",
+                last_reason=exc.reason,
+                last_checked_at=now,
+                content_hash=None,
+                event_id=None,
+                consecutive_failures=0,
+                **validators,
+            )
+            return
+        known = self.state.events.get(parsed.event_id)
+        if known is None:
+            outcome, s.new = "new", s.new + 1
+        elif known.get("content_hash") != parsed.content_hash:
+            outcome, s.changed = "changed", s.changed + 1
+        else:
+            outcome, s.unchanged = "unchanged", s.unchanged + 1
+        changed_at = known.get("content_changed_at") if outcome == "unchanged" else now
+        if outcome != "unchanged" or known.get("is_listed") is False:
+            row = {
+                **parsed.event,
+                "first_seen_at": (known or {}).get("first_seen_at") or now,
+                "last_seen_at": now,
+                "content_changed_at": changed_at,
+                "is_listed": True,
+            }
+            self.land_event(row, parsed.races)
+            self.state.events[parsed.event_id] = row
+            for issue in parsed.issues:
+                s.field_rejects += 1
+                self.reject(
+                    entry.url,
+                    issue.reason,
+                    slug=entry.slug,
+                    event_id=parsed.event_id,
+                    status=result.status,
+                    severity="field",
+                    detail=issue.detail,
+                    excerpt=issue.value,
+                )
+        self.page_row(
+            entry,
+            old,
+            last_status=200,
+            last_outcome=outcome,
+            last_reason=None,
+            last_checked_at=now,
+            event_id=parsed.event_id,
+            content_hash=parsed.content_hash,
+            content_changed_at=changed_at,
+            consecutive_failures=0,
+            **validators,
+        )
+
+    def relist(self, old: PageState | None) -> None:
+        """A 304 on a page whose event was unlisted: land the event as listed again."""
+        known = self.state.events.get(old.event_id) if old and old.event_id else None
+        if known is None or known.get("is_listed") is not False:
+            return
+        known = {**known, "is_listed": True, "last_seen_at": datetime.now(UTC)}
+        self.batch.events.append(known)  # races unchanged: not re-landed
+        self.state.events[known["id"]] = known
+
+    def unlist_missing(self, discovered: set[str]) -> None:
+        """Events and pages gone from the site map: kept, with is_listed=false."""
+        for slug, page in self.state.pages.items():
+            if slug in discovered or not page.is_listed:
+                continue
+            row = asdict(page)
+            row.update(is_listed=False, run_id=self.summary.run_id)
+            self.batch.pages.append(row)
+        for event in list(self.state.events.values()):
+            if event.get("slug") in discovered or event.get("is_listed") is False:
+                continue
+            self.summary.unlisted += 1
+            self.batch.events.append({**event, "is_listed": False})
+            self.maybe_land()
+
+    # ---------------------------------------------------------------- run
+
+    def select(
+        self, discovery: Discovery, limit: int | None, slugs: list[str] | None
+    ) -> list[SitemapEntry]:
+        entries = discovery.entries
+        if slugs:
+            by_slug = {e.slug: e for e in entries}
+            base = self.fetcher.base_url
+            entries = [
+                by_slug.get(s) or SitemapEntry(s, f"{base}{settings.EVENT_PATH_PREFIX}{s}")
+                for s in dict.fromkeys(slugs)
+            ]
+        if limit is not None:
+            entries = entries[: max(0, limit)]
+        return entries
+
+    def run(self, limit: int | None, slugs: list[str] | None) -> CrawlSummary:
+        s = self.summary
+        self.open_pipeline()
+        try:
+            self.fetcher.load_robots()
+            discovery = discover(self.fetcher, self.fetcher.base_url + settings.SITEMAP_PATH)
+        except SiteUnreachable as exc:
+            raise CrawlError(str(exc)) from exc
+        s.discovered = len(discovery.entries)
+        for rej in discovery.rejects:
+            s.rejected += 1
+            self.reject(rej.url, rej.reason, detail=rej.detail)
+        selected = self.select(discovery, limit, slugs)
+        s.selected = len(selected)
+        todo: list[tuple[SitemapEntry, PageState | None, Action]] = []
+        for entry in selected:
+            old = self.state.pages.get(entry.slug)
+            decision = self.policy.decide(old, entry.lastmod, self.now)
+            if decision.action is Action.SKIP:
+                s.skipped_fresh += 1
+            else:
+                todo.append((entry, old, decision.action))
+        try:
+            self.fetch_all(todo)
+            complete = limit is None and not slugs and not discovery.rejects
+            if complete:
+                self.unlist_missing({e.slug for e in discovery.entries})
+            s.status = "ok" if complete else "partial"
+        except KeyboardInterrupt:
+            s.status = "interrupted"
+            raise
+        finally:
+            self.finish()
+        return s
+
+    def fetch_all(self, todo: list[tuple[SitemapEntry, PageState | None, Action]]) -> None:
+        bar = None
+        if self.progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(todo), unit="page", desc="finishers", dynamic_ncols=True)
+
+        def fetch(entry: SitemapEntry, old: PageState | None, action: Action) -> FetchResult:
+            conditional = action is Action.CHECK and old is not None
+            return self.fetcher.get(
+                entry.url,
+                etag=old.etag if conditional and old else None,
+                last_modified=old.last_modified if conditional and old else None,
+            )
+
+        workers = max(1, self.config.concurrency)
+        pending = iter(todo)
+        in_flight: dict[Future[FetchResult], tuple[SitemapEntry, PageState | None]] = {}
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+            try:
+                while True:
+                    while len(in_flight) < workers * 2:
+                        item = next(pending, None)
+                        if item is None:
+                            break
+                        in_flight[pool.submit(fetch, *item)] = (item[0], item[1])
+                    if not in_flight:
+                        break
+                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        entry, old = in_flight.pop(future)
+                        self.handle(entry, old, future.result())
+                        if bar is not None:
+                            bar.update(1)
+                        self.maybe_land()
+            finally:
+                for future in in_flight:
+                    future.cancel()
+                if bar is not None:
+                    bar.close()
+
+    def finish(self) -> None:
+        s = self.summary
+        s.finished_at = datetime.now(UTC)
+        s.duration_s = round((s.finished_at - s.started_at).total_seconds(), 3)
+        s.requests = self.fetcher.requests
+        s.bytes = self.fetcher.bytes
+        if self.pipeline is not None:
+            self.land([s.row()])
+            ensure_tables(
+                self.warehouse,
+                {
+                    "events": EVENT_COLUMNS,
+                    "races": RACE_COLUMNS,
+                    "pages": PAGE_COLUMNS,
+                    "rejects": REJECT_COLUMNS,
+                    "ingest_runs": RUN_COLUMNS,
+                },
+            )
+        self.fetcher.close()
+
+
+def run_crawl(
+    base_url: str | None = None,
+    limit: int | None = None,
+    slugs: list[str] | None = None,
+    refresh: str | None = None,
+    *,
+    progress: bool = False,
+    batch_size: int = settings.BATCH_SIZE,
+    config: FetchConfig | None = None,
+) -> CrawlSummary:
+    """Crawl finishers.com (or ``base_url``) into ``raw_finishers`` of the current warehouse.
+
+    ``refresh='all'`` re-checks every selected page (conditionally); ``limit``/``slugs``
+    make a partial run (no page is then marked unlisted). Raises :class:`CrawlError` when
+    the run cannot proceed; bad pages only end up in ``raw_finishers.rejects``.
+    """
+    if refresh not in (None, "auto", "all"):
+        raise ValueError(f"refresh must be 'all' or None, not {refresh!r}")
+    config = config or fetch_config_from_env(base_url)
+    policy = RefreshPolicy(refresh_all=refresh == "all")
+    started = time.monotonic()
+    crawl = _Crawl(config, policy, batch_size, progress)
+    summary = crawl.run(limit, slugs)
+    summary.duration_s = round(time.monotonic() - started, 3)
+    return summary
+
+
+__all__ = ["CrawlError", "CrawlSummary", "event_url", "fetch_config_from_env", "run_crawl"]
