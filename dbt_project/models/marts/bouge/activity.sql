@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_pois_cleaned') }}
 {{ config(unique_key='activity_id') }}
 
 {%- set activity_columns = [
