@@ -441,7 +441,7 @@ class _Crawl:
                 todo.append((entry, old, decision.action))
         try:
             self.fetch_all(todo)
-            complete = limit is None and not slugs and not discovery.rejects
+            complete = limit is None and not slugs and discovery.complete
             if complete:
                 self.unlist_missing({e.slug for e in discovery.entries})
             s.status = "ok" if complete else "partial"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -155,8 +156,12 @@ def _set_null(data: dict[str, Any], path: tuple[Any, ...]) -> Any:
     return old
 
 
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
 def _field_name(path: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in path if not isinstance(p, int)]
+    """``('races', 2, 'elevationGain')`` → ``race.elevation_gain`` (the column's name)."""
+    parts = [_CAMEL.sub("_", str(p)).lower() for p in path if not isinstance(p, int)]
     if parts and parts[0] == "races":
         parts[0] = "race"
     if parts and parts[0] == "event" and len(parts) > 1:
@@ -195,7 +200,8 @@ def validate_page_props(props: dict[str, Any]) -> tuple[PageProps, list[FieldIss
                     old = _set_null(data, target)
                 except (KeyError, IndexError, TypeError):
                     continue
-                issues.append(FieldIssue(_field_name(target), err["msg"], repr(old)[:500]))
+                named = loc[:3] if loc[0] == "races" and len(loc) >= 3 else target
+                issues.append(FieldIssue(_field_name(named), err["msg"], repr(old)[:500]))
             if isinstance(data.get("races"), list):
                 data["races"] = [r for r in data["races"] if r is not None]
             continue

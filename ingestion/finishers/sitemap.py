@@ -39,6 +39,7 @@ class Discovery:
     entries: list[SitemapEntry] = field(default_factory=list)
     rejects: list[SitemapReject] = field(default_factory=list)
     sitemaps_read: int = 0
+    complete: bool = True  # False when a child site map could not be read
 
 
 def map_to_base(loc: str, base_url: str) -> str | None:
@@ -115,6 +116,7 @@ def discover(fetcher: Fetcher, sitemap_url: str) -> Discovery:
                     f"cannot read the site map {url}: {result.error} {result.detail}".strip()
                 )
             found.rejects.append(SitemapReject(url, result.error or "http_error", result.detail))
+            found.complete = False
             return
         found.sitemaps_read += 1
         try:
@@ -123,11 +125,13 @@ def discover(fetcher: Fetcher, sitemap_url: str) -> Discovery:
             if depth == 0:
                 raise SiteUnreachable(f"the site map {url} is not readable XML: {exc}") from None
             found.rejects.append(SitemapReject(url, "invalid_sitemap", str(exc)[:300]))
+            found.complete = False
             return
         for loc, lastmod in items:
             mapped = map_to_base(loc, fetcher.base_url)
             if mapped is None:
                 found.rejects.append(SitemapReject(loc, "foreign_host", f"in site map {url}"))
+                found.complete = found.complete and kind != "sitemapindex"
                 continue
             if kind == "sitemapindex":
                 visit(mapped, depth + 1)

@@ -1323,7 +1323,7 @@ def render_page(props: dict[str, Any], build_id: str = BUILD_ID) -> str:
     }
     # Next.js escapes "</" inside the script so description HTML cannot close it.
     payload = json.dumps(next_data, ensure_ascii=False).replace("</", "<\\/")
-    name = escape(props["event"]["name"])
+    name = escape(str(props["event"].get("name") or ""))
     return (
         '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
         f'<title>{name} | Finishers</title></head><body><div id="__next"><h1>{name}</h1>'
