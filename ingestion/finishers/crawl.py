@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dlt
@@ -521,7 +521,7 @@ def run_crawl(
     refresh: str | None = None,
     *,
     progress: bool = False,
-    batch_size: int = settings.BATCH_SIZE,
+    batch_size: int | None = None,
     config: FetchConfig | None = None,
 ) -> CrawlSummary:
     """Crawl finishers.com (or ``base_url``) into ``raw_finishers`` of the current warehouse.
@@ -533,7 +533,13 @@ def run_crawl(
     if refresh not in (None, "auto", "all"):
         raise ValueError(f"refresh must be 'all' or None, not {refresh!r}")
     config = config or fetch_config_from_env(base_url)
-    policy = RefreshPolicy(refresh_all=refresh == "all")
+    policy = RefreshPolicy(
+        recheck_after=timedelta(
+            hours=_env_float("FINISHERS_RECHECK_AFTER_HOURS", settings.RECHECK_AFTER_HOURS)
+        ),
+        refresh_all=refresh == "all",
+    )
+    batch_size = batch_size or int(_env_float("FINISHERS_BATCH_SIZE", settings.BATCH_SIZE))
     started = time.monotonic()
     crawl = _Crawl(config, policy, batch_size, progress)
     summary = crawl.run(limit, slugs)
