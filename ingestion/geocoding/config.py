@@ -17,6 +17,11 @@ class ConfigError(ValueError):
     """An invalid geocoding setting."""
 
 
+def _str(name: str, default: str) -> str:
+    """The variable, or ``default`` when unset or empty (CI exports empty variables)."""
+    return os.environ.get(name) or default
+
+
 def _float(name: str, default: float) -> float:
     value = os.environ.get(name)
     try:
@@ -55,23 +60,22 @@ class GeocodingConfig:
 
     @classmethod
     def from_env(cls) -> GeocodingConfig:
-        env = os.environ.get
         return cls(
-            provider=env("GEOCODER", settings.DEFAULT_PROVIDER).strip().lower(),
-            gazetteer_path=Path(env("GEOCODING_GAZETTEER", str(settings.GAZETTEER_PATH))),
-            geoplateforme_domain=env(
+            provider=_str("GEOCODER", settings.DEFAULT_PROVIDER).strip().lower(),
+            gazetteer_path=Path(_str("GEOCODING_GAZETTEER", str(settings.GAZETTEER_PATH))),
+            geoplateforme_domain=_str(
                 "GEOCODING_GEOPLATEFORME_DOMAIN", settings.GEOPLATEFORME_DOMAIN
             ),
-            geoplateforme_scheme=env("GEOCODING_GEOPLATEFORME_SCHEME", "https"),
+            geoplateforme_scheme=_str("GEOCODING_GEOPLATEFORME_SCHEME", "https"),
             geoplateforme_min_delay_s=_float(
                 "GEOCODING_GEOPLATEFORME_MIN_DELAY_S", settings.GEOPLATEFORME_MIN_DELAY_S
             ),
-            nominatim_domain=env("GEOCODING_NOMINATIM_DOMAIN", settings.NOMINATIM_DOMAIN),
-            nominatim_scheme=env("GEOCODING_NOMINATIM_SCHEME", "https"),
+            nominatim_domain=_str("GEOCODING_NOMINATIM_DOMAIN", settings.NOMINATIM_DOMAIN),
+            nominatim_scheme=_str("GEOCODING_NOMINATIM_SCHEME", "https"),
             nominatim_min_delay_s=_float(
                 "GEOCODING_NOMINATIM_MIN_DELAY_S", settings.NOMINATIM_MIN_DELAY_S
             ),
-            user_agent=env("GEOCODING_USER_AGENT", settings.USER_AGENT),
+            user_agent=_str("GEOCODING_USER_AGENT", settings.USER_AGENT),
             timeout_s=_float("GEOCODING_TIMEOUT_S", settings.REQUEST_TIMEOUT_S),
             max_retries=int(_float("GEOCODING_MAX_RETRIES", settings.MAX_RETRIES)),
             backoff_s=_float("GEOCODING_BACKOFF_S", settings.RETRY_BACKOFF_S),

