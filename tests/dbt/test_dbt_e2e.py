@@ -1,0 +1,174 @@
+"""End to end on both warehouses: snapshot site → crawl → geocoding → dbt build, two nights.
+
+The real ingestion runs in-process against the local snapshot server; dbt runs as a
+subprocess (target/ and logs/ in the test's tmp folder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingestion.finishers.crawl import run_crawl
+from ingestion.finishers.snapshot.build_snapshot import (
+    NIGHT2_CHANGES,
+    SITE_DIR,
+    SITE_NIGHT2_DIR,
+    night2_events,
+    snapshot_events,
+)
+from ingestion.finishers.snapshot.server import serve_site
+from ingestion.geocoding import run_geocoding
+
+from .helpers import assert_no_deprecation, mart_contents, records, relation, run_dbt
+
+pytestmark = pytest.mark.slow
+
+
+def ingest(site: Path, refresh: str | None = None) -> None:
+    with serve_site(site) as handle:
+        summary = run_crawl(base_url=handle.base_url, refresh=refresh)
+    assert summary.status == "ok", summary
+    run_geocoding()
+
+
+def one(sql: str) -> dict:
+    rows = records(sql)
+    assert len(rows) == 1, (sql, rows)
+    return rows[0]
+
+
+def activity_of(slug: str, title: str) -> dict:
+    return one(
+        f"select a.* from {relation('bouge', 'activity')} as a "
+        f"join {relation('bouge', 'poi')} as p on a.poi_id = p.poi_id "
+        f"where p.slug = '{slug}' and a.name = '{title}'"
+    )
+
+
+def count(sql_from: str) -> int:
+    return records(f"select count(*) as n {sql_from}")[0]["n"]
+
+
+def test_two_nights_incremental_snapshots_and_full_refresh(
+    warehouse_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FINISHERS_CRAWL_DELAY", "0")
+    monkeypatch.setenv("GEOCODER", "offline")
+    poi, activity = relation("bouge", "poi"), relation("bouge", "activity")
+    address, address_poi = relation("bouge", "address"), relation("bouge", "address_poi")
+    registered = relation("bouge", "registered_poi")
+
+    # ---- night 1
+    ingest(SITE_DIR)
+    output = run_dbt(["build"], tmp_path)
+    assert_no_deprecation(output)
+
+    night1 = snapshot_events()
+    assert count(f"from {poi}") == len(night1)
+    assert count(f"from {poi} where is_active") == len(night1)
+    assert count(f"from {activity}") == sum(len(e["races"]) for e in night1)
+    assert count(f"from {registered} where version = 1") == len(night1)
+    assert count(f"from {address_poi}") == count(f"from {address_poi} join {poi} using (poi_id)")
+
+    vosges = one(f"select * from {poi} where slug = 'trail-des-cretes-vosgiennes'")
+    assert vosges["registration_url"] == "https://www.njuko.example/tcv-2027"
+    assert vosges["website_url"] == "https://www.trail-cretes-vosgiennes.example/"
+    assert vosges["url"] == "https://www.finishers.com/course/trail-des-cretes-vosgiennes"
+    assert "<" not in vosges["description"] and "&nbsp;" not in vosges["description"]
+    assert "crêtes entre lacs" in vosges["description"]
+    assert "Ravitaillements tous les 10 km." in vosges["description"]
+    assert count(f"from {poi} where description like '%<%>%' or description like '%&%;%'") == 0
+
+    km = activity_of("trail-des-cretes-vosgiennes", "Trail 23 km")
+    assert km["distance_m"] == 23000
+    assert km["elevation_gain_m"] is None  # 0 on a trail means unknown
+    assert km["status"] == "tba" and km["is_date_confirmed"] is False
+    kids = activity_of("trail-des-cretes-vosgiennes", "Course enfants 1,5 km")
+    assert kids["is_kids_race"] is True and kids["distance_m"] == 1500
+    assert activity_of("trail-des-cretes-vosgiennes", "Trail 62 km")["is_kids_race"] is False
+    timed = activity_of("triathlon-du-lac-leman-geneve", "Course 6 h")
+    assert timed["distance_m"] is None and timed["duration_min"] == 360
+    triathlon = activity_of("triathlon-du-lac-leman-geneve", "Triathlon M")
+    assert triathlon["distance_m"] == 51500 and triathlon["sport"] == "triathlon"
+    assert triathlon["is_date_confirmed"] is True
+    assert count(f"from {activity} where elevation_gain_m > 150 * distance_m / 1000") == 0
+    assert count(f"from {activity} where is_sport_unmapped and sport <> 'other'") == 0
+
+    abroad = {
+        r["country_code"]
+        for r in records(f"select distinct country_code from {address} where insee_code is null")
+    }
+    assert {"CH", "BE", "ES"} <= abroad
+    leman = one(
+        f"select a.* from {address} as a join {address_poi} as ap on a.address_id = ap.address_id"
+        f" join {poi} as p on ap.poi_id = p.poi_id"
+        " where p.slug = 'triathlon-du-lac-leman-geneve'"
+    )
+    assert leman["country_code"] == "CH" and leman["insee_code"] is None
+    assert count(f"from {address} where insee_code is not null and postal_code is null") == 0
+
+    # ---- night 2: renamed event, re-measured race, removed race, vanished event, new event
+    ingest(SITE_NIGHT2_DIR, refresh="all")
+    assert_no_deprecation(run_dbt(["build"], tmp_path))
+    changes = NIGHT2_CHANGES
+    night2 = night2_events()
+
+    assert count(f"from {poi}") == len(night1) + 1  # nothing duplicated, one new event
+    assert count(f"from {activity}") == sum(len(e["races"]) for e in night1) + len(
+        changes["new"]["race_ids"]
+    )
+    assert count(f"from {poi} where is_active") == len(night2)
+
+    renamed = one(f"select * from {poi} where original_id = '{changes['renamed']['event_id']}'")
+    assert renamed["name"] == changes["renamed"]["new_name"]
+    remeasured = one(
+        f"select * from {activity} where original_id = '{changes['race_remeasured']['race_id']}'"
+    )
+    assert remeasured["distance_m"] == changes["race_remeasured"]["new_distance"]
+    removed = one(
+        f"select * from {activity} where original_id = '{changes['race_removed']['race_id']}'"
+    )
+    assert removed["is_active"] is False
+    vanished = one(f"select * from {poi} where original_id = '{changes['vanished']['event_id']}'")
+    assert vanished["is_active"] is False
+    assert count(f"from {activity} where poi_id = '{vanished['poi_id']}' and is_active") == 0
+    new = one(f"select * from {poi} where original_id = '{changes['new']['event_id']}'")
+    assert new["is_active"] is True
+
+    changed_ids = {changes[k]["event_id"] for k in ("renamed", "race_remeasured", "race_removed")}
+    versions = {
+        r["original_id"]: r["version"]
+        for r in records(f"select original_id, version from {registered}")
+    }
+    assert {k for k, v in versions.items() if v == 2} == changed_ids
+    assert set(versions.values()) == {1, 2}
+
+    poi_history = relation("snapshots", "poi_snapshot")
+    assert count(f"from {poi_history}") == len(night1) + 1 + len(changed_ids) + 1
+    renamed_history = records(
+        f"select name, dbt_valid_to from {poi_history}"
+        f" where original_id = '{changes['renamed']['event_id']}' order by dbt_valid_from"
+    )
+    assert [r["name"] for r in renamed_history] == [
+        changes["renamed"]["old_name"],
+        changes["renamed"]["new_name"],
+    ]
+    assert renamed_history[0]["dbt_valid_to"] is not None
+    assert renamed_history[1]["dbt_valid_to"] is None
+    race_history = relation("snapshots", "activity_snapshot")
+    assert (
+        count(f"from {race_history} where original_id = '{changes['race_removed']['race_id']}'")
+        == 2
+    )
+
+    # ---- a second build without new loads changes nothing; --full-refresh rebuilds the same
+    before = mart_contents()
+    run_dbt(["build"], tmp_path)
+    assert mart_contents() == before
+    assert_no_deprecation(run_dbt(["build", "--full-refresh"], tmp_path))
+    assert mart_contents() == before
+
+    assert_no_deprecation(run_dbt(["docs", "generate"], tmp_path))
+    assert (tmp_path / "target" / "catalog.json").exists()
