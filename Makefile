@@ -28,7 +28,7 @@ gazetteer: $(VENV)/.installed ## build the offline INSEE commune gazetteer (down
 crawl: $(VENV)/.installed ## crawl finishers.com into raw_finishers (ARGS="--limit 50" etc.)
 	$(PY) -m ingestion.finishers $(ARGS)
 
-geocode: $(VENV)/.installed ## geocode landed locations into raw_geocoding
+geocode: gazetteer ## geocode landed locations into raw_geocoding
 	$(PY) -m ingestion.geocoding
 
 ingest: crawl geocode ## the whole ingestion: crawl, then geocoding

@@ -1,0 +1,72 @@
+"""``make demo``: the whole pipeline, offline, on the bundled finishers.com snapshot.
+
+Serves ``ingestion/finishers/snapshot/site`` on 127.0.0.1, then runs exactly what
+production runs — the crawl, the geocoding, ``dbt build``, ``dbt docs generate --static`` —
+with only the base URL and the crawl delay changed, and prints the row count of each mart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ingestion.finishers.snapshot.server import SITE_DIR, serve_site
+from ingestion.warehouse import REPO_ROOT, current_warehouse
+
+MARTS = ("poi", "address", "address_poi", "activity", "registered_poi")
+BIN = Path(sys.executable).parent
+
+
+def _step(title: str, command: list[str], env: dict[str, str]) -> None:
+    print(f"\n==> {title}: {' '.join(command)}", flush=True)
+    started = time.monotonic()
+    result = subprocess.run(command, cwd=REPO_ROOT, env=env, check=False)
+    if result.returncode != 0:
+        sys.exit(f"demo stopped: '{title}' failed with exit code {result.returncode}")
+    print(f"    ({title}: {time.monotonic() - started:.1f} s)", flush=True)
+
+
+def mart_row_counts() -> dict[str, int]:
+    """Row counts of the Bouge marts in the current warehouse."""
+    connection = current_warehouse().connect()
+    try:
+        cursor = connection.cursor()
+        counts = {}
+        for mart in MARTS:
+            cursor.execute(f"select count(*) from bouge.{mart}")
+            counts[mart] = int(cursor.fetchone()[0])
+        return counts
+    finally:
+        connection.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=SITE_DIR, help="snapshot folder to serve")
+    args = parser.parse_args(argv)
+
+    warehouse = current_warehouse()
+    print(f"Bouge demo: warehouse {warehouse.describe()}")
+    started = time.monotonic()
+    with serve_site(args.site) as site:
+        print(f"serving the snapshot {args.site.relative_to(REPO_ROOT)} on {site.base_url}")
+        env = {**os.environ, "FINISHERS_BASE_URL": site.base_url, "FINISHERS_CRAWL_DELAY": "0"}
+        python = sys.executable
+        _step("crawl", [python, "-m", "ingestion.finishers", "--no-progress"], env)
+    _step("geocode", [python, "-m", "ingestion.geocoding"], env)
+    _step("dbt build", [str(BIN / "dbt"), "build"], env)
+    _step("dbt docs", [str(BIN / "dbt"), "docs", "generate", "--static"], env)
+
+    print("\nBouge marts (schema bouge):")
+    for mart, count in mart_row_counts().items():
+        print(f"  {mart:<15} {count:>6} rows")
+    print(f"\nDone in {time.monotonic() - started:.0f} s.")
+    print(f"Docs site: {REPO_ROOT / 'target' / 'static_index.html'} (or `make docs` to serve it)")
+
+
+if __name__ == "__main__":
+    main()
