@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -221,22 +222,19 @@ def _make_handler(handle_ref: list[SiteHandle]) -> type[BaseHTTPRequestHandler]:
                     self.send_header(key, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            sent = 0
+            stall = answer.stall_after_bytes
+            if stall is not None:
+                body = body[:stall]
+            # counted before the body goes out, so a client that has read it sees the count
+            handle.record(path, status, len(body), req_headers)
             try:
-                if answer.stall_after_bytes is not None:
-                    head = body[: answer.stall_after_bytes]
-                    self.wfile.write(head)
-                    self.wfile.flush()
-                    sent = len(head)
-                    handle.record(path, status, sent, req_headers)
+                self.wfile.write(body)
+                self.wfile.flush()
+                if stall is not None:
                     handle.stopping.wait(answer.stall_seconds)
                     self.close_connection = True
-                    return
-                self.wfile.write(body)
-                sent = len(body)
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
-            handle.record(path, status, sent, req_headers)
 
     return Handler
 
@@ -245,6 +243,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # clients that give up (timeouts, size caps) reset connections: not a server error
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
 
 def start_server(
