@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from ingestion.geocoding import settings
 from ingestion.geocoding.config import GeocodingConfig
+from ingestion.geocoding.gazetteer import GazetteerError, load_gazetteer
 from ingestion.geocoding.normalize import (
     department_mismatch,
     point_key,
@@ -121,6 +122,7 @@ class Enricher:
         self._resolved: dict[str, GeocodedPoint] = {}
         self.fresh: dict[str, GeocodedPoint] = {}
         self._prefetched: dict[str, GeocodedPoint] = {}
+        self._gazetteer: Any = None  # loaded on demand; False when not built
         self.stats: dict[str, ProviderStats] = {}
 
     # --- providers (created on first use: `offline` alone never touches the network) ---
@@ -314,11 +316,24 @@ class Enricher:
         else:
             reason = "outside_france" if poi.in_france is False else steps[0].reason
             row.update(status="not_found", reason=reason or "not_found")
+        if row["insee_code"] and row["region_code"] is None:
+            self._complete_from_gazetteer(row)
         if row["insee_code"]:
             row["department_mismatch"] = department_mismatch(
                 poi.department_name, row["department_name"]
             )
         return row
+
+    def _complete_from_gazetteer(self, row: dict[str, Any]) -> None:
+        """Official department and region of an online-only answer, when the gazetteer is built."""
+        if self._gazetteer is None:
+            try:
+                self._gazetteer = load_gazetteer(self.config.gazetteer_path)
+            except GazetteerError:
+                self._gazetteer = False
+        if self._gazetteer and row["department_code"] in self._gazetteer.departments:
+            name, region_code, region_name = self._gazetteer.departments[row["department_code"]]
+            row.update(department_name=name, region_code=region_code, region_name=region_name)
 
     def run(self, pois: Iterable[PoiInput]) -> EnrichmentResult:
         pois = list(pois)

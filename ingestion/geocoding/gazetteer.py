@@ -72,6 +72,10 @@ class Gazetteer:
         self.tree = shapely.STRtree(polygons)
         departments = attributes["departments"]
         regions = attributes["regions"]
+        self.departments: dict[str, tuple[str, str, str]] = {
+            code: (d["name"], d["region_code"], regions[d["region_code"]])
+            for code, d in departments.items()
+        }
         self.communes: list[Commune] = []
         for i, code in enumerate(attributes["code"]):
             parent = attributes["parent"][i]

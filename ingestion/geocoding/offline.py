@@ -90,3 +90,10 @@ class OfflineProvider:
             point.latitude, point.longitude = commune.centre_latitude, commune.centre_longitude
             point.payload = to_json({"commune": commune.__dict__})
         return point
+
+
+def geocode_offline(
+    points: Sequence[tuple[float, float]], path: Path | None = None
+) -> list[GeocodedPoint]:
+    """Offline rows for (latitude, longitude) pairs, no cache, no warehouse (for benchmarks)."""
+    return OfflineProvider.from_path(path).reverse_many(points)

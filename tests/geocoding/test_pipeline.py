@@ -193,6 +193,7 @@ def test_online_failure_is_recorded_and_retried_next_run(
 
 def test_geoplateforme_alone_skips_points_abroad(
     duckdb_env: dict[str, str],
+    gazetteer: Gazetteer,
     land: Callable[[list[dict[str, Any]]], None],
     online_env: HTTPServer,
 ) -> None:
@@ -209,6 +210,10 @@ def test_geoplateforme_alone_skips_points_abroad(
         "outside_france",
     )
     assert len(online_env.log) == 1
+    # codes from the citycode; official department/region names from the gazetteer
+    paris = rows["e-paris"]
+    assert (paris["arrondissement_code"], paris["region_code"]) == ("75107", "11")
+    assert paris["region_name"] == "Île-de-France"
 
 
 def test_none_lands_rows_without_geocoding(
