@@ -52,7 +52,7 @@
         or coalesce(
             {{ regexp_like(
                 'lower(' ~ title ~ ')',
-                "(^|[^a-z])(enfants?|kids?|poussins?|benjamins?|minimes?|mini|p[^a-z ]?tits?|eveil|éveil|babys?|juniors?)([^a-z]|$)"
+                "(^|[^a-zà-ÿœ])(enfants?|kids?|poussins?|benjamins?|minimes?|mini|p[^a-z ]?tits?|eveil|éveil|babys?|juniors?)([^a-zà-ÿœ]|$)"
             ) }},
             false
         )

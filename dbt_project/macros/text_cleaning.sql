@@ -39,10 +39,12 @@
     ]) }}
 {%- endmacro %}
 
-{#- HTML → plain text: block tags become spaces, other tags vanish, entities decoded,
+{#- HTML → plain text: script/style blocks dropped, tags become spaces, entities decoded,
     whitespace cleaned as in clean_text. -#}
 {% macro html_to_text(expression) -%}
-    {%- set ns = namespace(sql="regexp_replace(" ~ expression ~ ", '<[^>]*>', ' ', 'g')") -%}
+    {%- set without_scripts = "regexp_replace(" ~ expression
+        ~ ", '<(script|style)[^>]*>([^<]|<[^/])*</(script|style)>', ' ', 'g')" -%}
+    {%- set ns = namespace(sql="regexp_replace(" ~ without_scripts ~ ", '<[^>]*>', ' ', 'g')") -%}
     {%- for name, code in _html_named_entities().items() -%}
         {%- set ns.sql = "replace(" ~ ns.sql ~ ", '&" ~ name ~ ";', chr(" ~ code ~ "))" -%}
     {%- endfor -%}
