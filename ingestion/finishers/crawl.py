@@ -13,9 +13,10 @@ import time
 import uuid
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import dlt
 
@@ -106,15 +107,23 @@ def _env_float(name: str, default: float) -> float:
     return float(value) if value not in (None, "") else default
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def fetch_config_from_env(base_url: str | None = None) -> FetchConfig:
-    """Politeness and limits from ``FINISHERS_*`` environment variables."""
+    """Politeness and limits from ``FINISHERS_*`` environment variables.
+
+    Without ``FINISHERS_CRAWL_DELAY`` the delay is 1.5 s, or 0 for a local snapshot server.
+    """
     base = (base_url or os.environ.get("FINISHERS_BASE_URL") or settings.DEFAULT_BASE_URL).rstrip(
         "/"
     )
+    local = urlsplit(base).hostname in LOOPBACK_HOSTS
+    default_delay = 0.0 if local else settings.DEFAULT_CRAWL_DELAY_S
     return FetchConfig(
         base_url=base,
         user_agent=os.environ.get("FINISHERS_USER_AGENT") or settings.DEFAULT_USER_AGENT,
-        crawl_delay_s=_env_float("FINISHERS_CRAWL_DELAY", settings.DEFAULT_CRAWL_DELAY_S),
+        crawl_delay_s=_env_float("FINISHERS_CRAWL_DELAY", default_delay),
         concurrency=max(1, int(_env_float("FINISHERS_CONCURRENCY", settings.DEFAULT_CONCURRENCY))),
         connect_timeout_s=_env_float("FINISHERS_CONNECT_TIMEOUT", settings.CONNECT_TIMEOUT_S),
         read_timeout_s=_env_float("FINISHERS_READ_TIMEOUT", settings.READ_TIMEOUT_S),
@@ -424,6 +433,8 @@ class _Crawl:
             self.fetcher.load_robots()
             discovery = discover(self.fetcher, self.fetcher.base_url + settings.SITEMAP_PATH)
         except SiteUnreachable as exc:
+            s.status = "failed"
+            self.finish()  # the failed run is recorded in ingest_runs
             raise CrawlError(str(exc)) from exc
         s.discovered = len(discovery.entries)
         for rej in discovery.rejects:
@@ -523,16 +534,23 @@ def run_crawl(
     progress: bool = False,
     batch_size: int | None = None,
     config: FetchConfig | None = None,
+    crawl_delay: float | None = None,
+    concurrency: int | None = None,
 ) -> CrawlSummary:
     """Crawl finishers.com (or ``base_url``) into ``raw_finishers`` of the current warehouse.
 
     ``refresh='all'`` re-checks every selected page (conditionally); ``limit``/``slugs``
-    make a partial run (no page is then marked unlisted). Raises :class:`CrawlError` when
+    make a partial run (no page is then marked unlisted). ``crawl_delay``/``concurrency``
+    override ``FINISHERS_CRAWL_DELAY``/``FINISHERS_CONCURRENCY``. Raises :class:`CrawlError` when
     the run cannot proceed; bad pages only end up in ``raw_finishers.rejects``.
     """
     if refresh not in (None, "auto", "all"):
         raise ValueError(f"refresh must be 'all' or None, not {refresh!r}")
     config = config or fetch_config_from_env(base_url)
+    if crawl_delay is not None:
+        config = replace(config, crawl_delay_s=crawl_delay)
+    if concurrency is not None:
+        config = replace(config, concurrency=max(1, concurrency))
     policy = RefreshPolicy(
         recheck_after=timedelta(
             hours=_env_float("FINISHERS_RECHECK_AFTER_HOURS", settings.RECHECK_AFTER_HOURS)

@@ -180,15 +180,23 @@ def test_an_event_whose_races_all_vanished_loses_them(
 
 
 def test_back_in_the_site_map_is_listed_again(duckdb_env: dict[str, str], query: Query) -> None:
-    with serve_site(SITE_NIGHT2_DIR) as night2:
-        run_crawl(base_url=night2.base_url)
     with serve_site(SITE_DIR) as night1:
-        summary = run_crawl(base_url=night1.base_url)
-    # the new event of night 2 is gone from night 1's site map; Brest is back
-    assert summary.unlisted == 1 and summary.new == 1
+        run_crawl(base_url=night1.base_url)
+    with serve_site(SITE_NIGHT2_DIR) as night2:
+        run_crawl(base_url=night2.base_url, refresh="all")
+    brest = NIGHT2_CHANGES["vanished"]
+    assert query(
+        f"select is_listed from raw_finishers.events where id = '{brest['event_id']}'"
+    ) == [(False,)]
+    with serve_site(SITE_DIR) as night3:
+        summary = run_crawl(base_url=night3.base_url)
+        # only the relisted page is re-checked (304): the others were checked minutes ago
+        assert night3.paths[f"/course/{brest['slug']}"] == 1 and night3.page_requests() == 1
+    assert summary.unlisted == 1 and summary.not_modified == 1
     listed = dict(query("select slug, is_listed from raw_finishers.events"))
     assert listed[NIGHT2_CHANGES["new"]["slug"]] is False
-    assert listed[NIGHT2_CHANGES["vanished"]["slug"]] is True
+    assert listed[brest["slug"]] is True
+    assert dict(query("select slug, is_listed from raw_finishers.pages"))[brest["slug"]] is True
 
 
 def test_partial_runs_with_limit_and_slug(
