@@ -45,6 +45,7 @@ class GeocodingConfig:
     max_retries: int = settings.MAX_RETRIES
     backoff_s: float = settings.RETRY_BACKOFF_S
     max_retry_after_s: float = settings.MAX_RETRY_AFTER_S
+    max_failures_in_a_row: int = settings.MAX_FAILURES_IN_A_ROW
     source: str = settings.EVENTS_SOURCE
 
     def __post_init__(self) -> None:
@@ -80,4 +81,7 @@ class GeocodingConfig:
             max_retries=int(_float("GEOCODING_MAX_RETRIES", settings.MAX_RETRIES)),
             backoff_s=_float("GEOCODING_BACKOFF_S", settings.RETRY_BACKOFF_S),
             max_retry_after_s=_float("GEOCODING_MAX_RETRY_AFTER_S", settings.MAX_RETRY_AFTER_S),
+            max_failures_in_a_row=int(
+                _float("GEOCODING_MAX_FAILURES_IN_A_ROW", settings.MAX_FAILURES_IN_A_ROW)
+            ),
         )

@@ -79,6 +79,7 @@ class GeoplateformeProvider:
                 config.max_retries,
                 config.backoff_s,
                 config.max_retry_after_s,
+                config.max_failures_in_a_row,
             )
         )
 

@@ -62,6 +62,7 @@ class NominatimProvider:
                 config.max_retries,
                 config.backoff_s,
                 config.max_retry_after_s,
+                config.max_failures_in_a_row,
             )
         )
 

@@ -5,7 +5,8 @@ geopy's ``RateLimiter`` spaces calls but retries with a fixed wait and ignores t
 with Retry-After obeyed: at most one request per ``min_delay_s``, a 429 waits what the
 server asked (capped), 5xx and timeouts back off exponentially, and after ``max_retries``
 the failure is returned with its reason (`http_429`, `http_5xx`, `timeout`, ...), never
-swallowed into a silent None.
+swallowed into a silent None. After several look-ups failed in a row, or a Retry-After
+longer than ``max_retry_after_s``, the provider is left alone for the rest of the run.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class CallPolicy:
     max_retries: int
     backoff_s: float
     max_retry_after_s: float
+    max_failures_in_a_row: int = 5
 
 
 class PoliteCaller:
@@ -88,6 +90,10 @@ class PoliteCaller:
         self._last_call: float | None = None
         self.requests = 0
         self.waited_s = 0.0
+        self._failures_in_a_row = 0
+        # Set once the provider is clearly down or asked for a long pause: the remaining
+        # look-ups of the run fail at once (`circuit_open`) and are retried next run.
+        self.circuit_open: str | None = None
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
@@ -101,18 +107,30 @@ class PoliteCaller:
 
     def __call__(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, int]:
         """(geopy result, attempts); raises ProviderFailure once retries are exhausted."""
+        if self.circuit_open:
+            raise ProviderFailure("circuit_open", f"provider stopped: {self.circuit_open}", 0)
         attempt = 0
         while True:
             attempt += 1
             self._space()
             self.requests += 1
             try:
-                return method(*args, **kwargs), attempt
+                result = method(*args, **kwargs)
             except (GeopyError, GeocoderServiceError) as error:
                 reason = failure_reason(error)
-                if reason not in _RETRYABLE or attempt > self.policy.max_retries:
-                    raise ProviderFailure(reason, str(error), attempt) from error
                 delay = self.policy.backoff_s * 2 ** (attempt - 1)
                 if isinstance(error, GeocoderRateLimited) and error.retry_after is not None:
                     delay = float(error.retry_after)
-                self._wait(min(delay, self.policy.max_retry_after_s))
+                    if delay > self.policy.max_retry_after_s:  # come back much later: stop
+                        self.circuit_open = f"Retry-After {delay:.0f} s"
+                        raise ProviderFailure(reason, str(error), attempt) from error
+                if reason not in _RETRYABLE or attempt > self.policy.max_retries:
+                    if reason in _RETRYABLE:
+                        self._failures_in_a_row += 1
+                        if self._failures_in_a_row >= self.policy.max_failures_in_a_row:
+                            self.circuit_open = f"{self._failures_in_a_row} failures in a row"
+                    raise ProviderFailure(reason, str(error), attempt) from error
+                self._wait(delay)
+            else:
+                self._failures_in_a_row = 0
+                return result, attempt

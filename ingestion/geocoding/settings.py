@@ -40,7 +40,8 @@ NOMINATIM_MIN_DELAY_S = 1.0  # OSM Foundation usage policy: at most 1 request pe
 REQUEST_TIMEOUT_S = 10.0
 MAX_RETRIES = 3
 RETRY_BACKOFF_S = 2.0
-MAX_RETRY_AFTER_S = 120.0
+MAX_RETRY_AFTER_S = 120.0  # a longer Retry-After stops the provider for this run
+MAX_FAILURES_IN_A_ROW = 5  # look-ups failed after retries, then the provider is left alone
 
 PROVIDERS = ("offline", "geoplateforme", "nominatim", "auto", "none")
 DEFAULT_PROVIDER = "offline"

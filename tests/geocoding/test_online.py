@@ -178,3 +178,24 @@ def test_default_endpoint_is_the_geoplateforme() -> None:
     provider = GeoplateformeProvider(GeocodingConfig())
     assert provider.geocoder.reverse_api == "https://data.geopf.fr/geocodage/reverse"
     assert provider.geocoder.geocode_api == "https://data.geopf.fr/geocodage/search"
+
+
+def test_a_long_retry_after_stops_the_provider_for_the_run(httpserver: HTTPServer) -> None:
+    recorder = Recorder((429, "", {"Retry-After": "3600"}))
+    httpserver.expect_request("/geocodage/reverse").respond_with_handler(recorder)
+    provider = GeoplateformeProvider(config_for(httpserver, max_retry_after_s=60))
+    first = provider.reverse(48.8584, 2.2945)
+    second = provider.reverse(45.764, 4.8357)
+    assert (first.status, first.reason) == ("failed", "http_429")
+    assert (second.status, second.reason) == ("failed", "circuit_open")
+    assert len(recorder.requests) == 1  # never back before the hour asked
+
+
+def test_a_provider_that_keeps_failing_is_left_alone(httpserver: HTTPServer) -> None:
+    recorder = Recorder((500, "", {}))
+    httpserver.expect_request("/geocodage/reverse").respond_with_handler(recorder)
+    config = config_for(httpserver, max_retries=1, max_failures_in_a_row=3)
+    provider = GeoplateformeProvider(config)
+    points = [provider.reverse(45 + i / 100, 4.0) for i in range(10)]
+    assert [p.reason for p in points] == ["http_5xx"] * 3 + ["circuit_open"] * 7
+    assert len(recorder.requests) == 3 * 2
