@@ -47,7 +47,7 @@ batch as (
                 {%- if column == 'is_active' %}
                     false as is_active,
                 {%- elif column == 'updated_at' %}
-                    relanded_pois.updated_at as updated_at
+                    relanded_pois.updated_at
                 {%- else %}
                     existing.{{ column }},
                 {%- endif %}

@@ -11,14 +11,14 @@ addresses as (
 
 ),
 
-{#- Several POIs can share one address: keep one row per address_id in the batch. -#}
 deduplicated as (
 
+    {#- Several POIs can share one address: keep one row per address_id in the batch. -#}
     select
         *,
         row_number() over (
             partition by address_id
-            order by geocoded_at desc, updated_at desc, poi_id
+            order by geocoded_at desc, updated_at desc, poi_id asc
         ) as row_number_in_batch
     from addresses
 

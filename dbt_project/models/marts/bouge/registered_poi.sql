@@ -10,8 +10,8 @@ history as (
     select * from {{ ref('poi_snapshot') }}
     {% if is_incremental() %}
         where poi_id in (
-            select poi_id from {{ ref('poi_snapshot') }}
-            where updated_at >= {{ incremental_cutoff('last_changed_at') }}
+            select changed.poi_id from {{ ref('poi_snapshot') }} as changed
+            where changed.updated_at >= {{ incremental_cutoff('last_changed_at') }}
         )
     {% endif %}
 

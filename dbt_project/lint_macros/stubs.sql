@@ -1,0 +1,24 @@
+{#- Stand-ins for the project's macros (dbt_project/macros), used ONLY by sqlfluff's jinja
+    templater (.sqlfluff → load_macros_from_path): the real macros call adapter.dispatch and
+    dbt's cross-database macros, which exist only inside dbt. Each stub renders a small
+    SQL expression of the same shape. Add a stub when you add a macro used by a model. -#}
+
+{% macro regexp_like(expression, pattern) -%}({{ expression }} ~ 'x'){%- endmacro %}
+{% macro load_id_to_timestamp(load_id) -%}to_timestamp({{ load_id }}){%- endmacro %}
+{% macro surrogate_key(expressions) -%}md5({{ expressions | join(' || ') }}){%- endmacro %}
+{% macro incremental_cutoff(column, relation=none) -%}
+    (select max({{ column }}) from this_mart)
+{%- endmacro %}
+{% macro snapshot_tombstones(snapshot_identifier, columns, unique_key, current_relation) -%}
+{%- endmacro %}
+{% macro clean_text(expression) -%}trim({{ expression }}){%- endmacro %}
+{% macro html_to_text(expression) -%}trim({{ expression }}){%- endmacro %}
+{% macro unwrap_external_url(expression) -%}trim({{ expression }}){%- endmacro %}
+{% macro distance_to_metres(distance, unit) -%}({{ distance }} * 1000){%- endmacro %}
+{% macro duration_minutes(distance, unit) -%}({{ distance }} * 1){%- endmacro %}
+{% macro plausible_elevation(elevation, distance_m, discipline) -%}({{ elevation }} * 1){%- endmacro %}
+{% macro is_kids_race(distance_m, title) -%}({{ distance_m }} < 2000){%- endmacro %}
+{% macro normalise_status(status) -%}lower({{ status }}){%- endmacro %}
+{% macro iso_country_code(expression) -%}upper({{ expression }}){%- endmacro %}
+{% macro valid_insee_code(expression) -%}upper({{ expression }}){%- endmacro %}
+{% macro valid_postal_code(expression) -%}trim({{ expression }}){%- endmacro %}
