@@ -156,6 +156,8 @@ class _Crawl:
         )
         self.batch = _Batch()
         self.state = CrawlState()
+        self.listed: set[str] = set()  # slugs in tonight's site map
+        self.page_events: dict[str, str] = {}  # slug → event id, as checked tonight
         self.pipeline: Any = None
         self.warehouse: Any = None
         self.fetcher = Fetcher(config)
@@ -236,7 +238,7 @@ class _Crawl:
             sitemap_lastmod=entry.lastmod or row.get("sitemap_lastmod"),
             first_seen_at=row.get("first_seen_at") or self.now,
             last_attempt_at=datetime.now(UTC),
-            is_listed=True,
+            is_listed=entry.slug in self.listed,
             run_id=self.summary.run_id,
         )
         row["consecutive_failures"] = row.get("consecutive_failures") or 0
@@ -349,13 +351,15 @@ class _Crawl:
         else:
             outcome, s.unchanged = "unchanged", s.unchanged + 1
         changed_at = known.get("content_changed_at") if outcome == "unchanged" else now
-        if outcome != "unchanged" or known.get("is_listed") is False:
+        listed = entry.slug in self.listed
+        self.page_events[entry.slug] = parsed.event_id
+        if outcome != "unchanged" or known.get("is_listed") is not listed:
             row = {
                 **parsed.event,
                 "first_seen_at": (known or {}).get("first_seen_at") or now,
-                "last_seen_at": now,
+                "last_seen_at": now if listed else (known or {}).get("last_seen_at"),
                 "content_changed_at": changed_at,
-                "is_listed": True,
+                "is_listed": listed,
             }
             self.land_event(row, parsed.races)
             self.state.events[parsed.event_id] = row
@@ -388,7 +392,7 @@ class _Crawl:
     def relist(self, old: PageState | None) -> None:
         """A 304 on a page whose event was unlisted: land the event as listed again."""
         known = self.state.events.get(old.event_id) if old and old.event_id else None
-        if known is None or known.get("is_listed") is not False:
+        if known is None or known.get("is_listed") is not False or old.slug not in self.listed:
             return
         known = {**known, "is_listed": True, "last_seen_at": datetime.now(UTC)}
         self.batch.events.append(known)  # races unchanged: not re-landed
@@ -402,8 +406,14 @@ class _Crawl:
             row = asdict(page)
             row.update(is_listed=False, run_id=self.summary.run_id)
             self.batch.pages.append(row)
+        # an event is listed when any listed page shows it (its slug may have changed)
+        shown = {
+            self.page_events.get(slug) or (page.event_id if page else None)
+            for slug in discovered
+            for page in [self.state.pages.get(slug)]
+        }
         for event in list(self.state.events.values()):
-            if event.get("slug") in discovered or event.get("is_listed") is False:
+            if event["id"] in shown or event.get("is_listed") is False:
                 continue
             self.summary.unlisted += 1
             self.batch.events.append({**event, "is_listed": False})
@@ -437,6 +447,7 @@ class _Crawl:
             self.finish()  # the failed run is recorded in ingest_runs
             raise CrawlError(str(exc)) from exc
         s.discovered = len(discovery.entries)
+        self.listed = {e.slug for e in discovery.entries}
         for rej in discovery.rejects:
             s.rejected += 1
             self.reject(rej.url, rej.reason, detail=rej.detail)

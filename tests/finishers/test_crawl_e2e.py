@@ -208,3 +208,14 @@ def test_partial_runs_with_limit_and_slug(
     assert summary.selected == 2 and summary.new == 2 and summary.unlisted == 0
     assert query("select count(*) from raw_finishers.events") == [(7,)]
     assert query("select count(*) from raw_finishers.events where not is_listed") == [(0,)]
+
+
+def test_slug_outside_the_site_map_lands_as_unlisted(
+    duckdb_env: dict[str, str], query: Query
+) -> None:
+    brest = NIGHT2_CHANGES["vanished"]
+    with serve_site(SITE_NIGHT2_DIR) as night2:  # its page still answers, unlisted
+        summary = run_crawl(base_url=night2.base_url, slugs=[brest["slug"]])
+    assert (summary.selected, summary.new) == (1, 1)
+    assert query("select is_listed, last_seen_at from raw_finishers.events") == [(False, None)]
+    assert query("select is_listed from raw_finishers.pages") == [(False,)]
