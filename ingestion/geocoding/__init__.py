@@ -236,7 +236,9 @@ def run_geocoding(
         dataset_name=settings.DATASET_NAME,
         pipelines_dir=dlt_pipelines_dir(),
     )
-    pipeline.run(geocoding_source(result, run_rows))
+    # DuckDB loads jsonl ~6x faster than the default insert_values (12k POIs: 2 s vs 12 s).
+    file_format = "jsonl" if warehouse.kind == "duckdb" else None
+    pipeline.run(geocoding_source(result, run_rows), loader_file_format=file_format)
     return RunSummary(
         run_id=run_id,
         started_at=started_at,

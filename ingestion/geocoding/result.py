@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -72,12 +72,14 @@ class GeocodedPoint:
         return self.status in ("ok", "not_found")
 
     def to_row(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _FIELD_NAMES}
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> GeocodedPoint:
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in row.items() if k in names})
+        return cls(**{k: v for k, v in row.items() if k in _FIELD_NAMES})
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(GeocodedPoint))
 
 
 def to_json(payload: Any) -> str:

@@ -85,6 +85,17 @@ def test_offline_end_to_end(
     # Explicit column types: columns that are all NULL offline exist on both warehouses.
     assert {"label", "street", "housenumber", "arrondissement_code"} <= columns("poi_locations")
     assert {"point_key", "provider", "kind", "payload", "score"} <= columns("geocoded_points")
+    types = {
+        r["column_name"]: r["data_type"].lower()
+        for r in query(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'raw_geocoding' and table_name = 'poi_locations'"
+        )
+    }
+    assert types["insee_code"] in ("text", "varchar", "character varying")
+    assert types["department_mismatch"] == "boolean"
+    assert types["geocoded_at"] == "timestamp with time zone"
+    assert types["latitude"] in ("double", "double precision")
 
     runs = query("select * from raw_geocoding.geocoding_runs")
     assert [(r["provider"], r["seen"], r["cached"], r["geocoded"]) for r in runs] == [
