@@ -38,7 +38,7 @@ def test_nulled_fields_fall_back_or_stay_null() -> None:
 
 
 def test_bad_site_run_rejects_every_bad_page_and_lands_the_good_ones(
-    duckdb_env: dict[str, str], query: Query
+    warehouse_env: dict[str, str], query: Query
 ) -> None:
     foreign_loc = "https://evil.example/course/phishing"
     with serve_site(bad_site([foreign_loc])) as site:
@@ -46,6 +46,14 @@ def test_bad_site_run_rejects_every_bad_page_and_lands_the_good_ones(
         assert "evil.example" not in str(site.request_headers)
         # 429/500 were retried with back-off (FINISHERS_MAX_ATTEMPTS=3)
         assert site.paths["/course/bad-429"] == 3 and site.paths["/course/bad-500"] == 3
+        rejects_after_first = query("select count(*) from raw_finishers.rejects")[0][0]
+        site.reset_counters()
+        again = run_crawl(base_url=site.base_url)
+        retried = {p for p in site.paths if p.startswith("/course/")}
+    # only the failed fetches are tried again; rejected content is not re-reported
+    assert retried == {f"/course/{s}" for s, (_, t) in HTTP_FAULTS_EXPECTED.items() if t}
+    assert (again.failed, again.rejected - 1, again.field_rejects, again.new) == (3, 0, 0, 0)
+    assert query("select count(*) from raw_finishers.rejects")[0][0] == rejects_after_first + 4
 
     page_bad = [s for s, (_, _, sev) in BAD_PAGES.items() if sev == "page"]
     field_bad = [s for s, (_, _, sev) in BAD_PAGES.items() if sev != "page"]

@@ -151,10 +151,13 @@ def test_cli_prints_the_summary_and_records_the_run(
     ]
 
 
-def test_cli_fails_clearly_when_the_run_cannot_proceed(duckdb_env: dict[str, str], site) -> None:
+def test_cli_fails_clearly_when_the_run_cannot_proceed(
+    duckdb_env: dict[str, str], site, query: Query
+) -> None:
     no_site = _cli("--base-url", "http://127.0.0.1:9", FINISHERS_MAX_ATTEMPTS="1")
     assert no_site.returncode == 2
     assert "cannot run" in no_site.stderr and "robots.txt" in no_site.stderr
+    assert query("select status, requests from raw_finishers.ingest_runs") == [("failed", 0)]
     no_warehouse = _cli(
         "--base-url",
         site.base_url,
