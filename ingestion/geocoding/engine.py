@@ -247,9 +247,8 @@ class Enricher:
         if first is not None and first.status == "ok":
             if coords and poi.precision in settings.AUTO_ONLINE_PRECISIONS:
                 steps.append(self._reverse("geoplateforme", poi))
-        elif coords:
-            if poi.in_france is False:
-                steps.append(self._reverse("nominatim", poi))
+        elif coords:  # in no French commune: abroad (or at sea), ask OpenStreetMap
+            steps.append(self._reverse("nominatim", poi))
         else:
             online = "nominatim" if poi.in_france is False else "geoplateforme"
             step = self._search(online, poi)
@@ -291,7 +290,14 @@ class Enricher:
                 value = getattr(primary, name)
                 if value is not None:
                     row[name] = value
+            address_missed: str | None = None
             for step in ok[1:]:
+                if step.distance is not None and step.distance > settings.MAX_ADDRESS_DISTANCE_M:
+                    address_missed = "no_address_nearby"  # a trail start deep in a forest
+                    continue
+                if step.insee_code and row["insee_code"] and step.insee_code != row["insee_code"]:
+                    address_missed = "address_in_other_commune"  # nearest address across
+                    continue
                 for name in ("label", "street", "housenumber", "postal_code"):
                     if getattr(step, name) is not None:
                         row[name] = getattr(step, name)
@@ -305,8 +311,10 @@ class Enricher:
                 )
             after = steps[steps.index(primary) :]
             missed = next((s for s in after if s.status != "ok"), None)
-            if missed is None:
+            if missed is None and address_missed is None:
                 row["status"] = "ok"
+            elif missed is None:
+                row.update(status="partial", reason=address_missed)
             else:
                 row.update(status="partial", reason=missed.reason or missed.status)
         elif any(s.status == "failed" for s in steps):

@@ -48,6 +48,8 @@ DEFAULT_PROVIDER = "offline"
 # In `auto` mode street-level reverse look-ups are only worth it for exact start points:
 # reversing a town centre (`city` precision) returns an arbitrary street.
 AUTO_ONLINE_PRECISIONS = ("point",)
+# The nearest address is only the event's address when it is near the start point.
+MAX_ADDRESS_DISTANCE_M = 300.0
 
 
 def default_gazetteer_path() -> Path:
