@@ -9,6 +9,8 @@ import sys
 import threading
 import time
 
+import pytest
+
 from ingestion.finishers.crawl import run_crawl
 from ingestion.finishers.snapshot.build_snapshot import SITE_DIR
 from ingestion.finishers.snapshot.server import DirectorySource, PageResponse, serve_site
@@ -66,8 +68,9 @@ def test_cut_off_run_resumes_with_the_failed_pages_only(
     assert all(again[i] == load for i, load in loads.items())
 
 
-def test_kill_9_mid_run_then_rerun_lands_the_rest_only(
-    duckdb_env: dict[str, str], query: Query
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_killed_mid_run_then_rerun_lands_the_rest_only(
+    duckdb_env: dict[str, str], query: Query, sig: signal.Signals
 ) -> None:
     env = {
         **os.environ,
@@ -88,14 +91,19 @@ def test_kill_9_mid_run_then_rerun_lands_the_rest_only(
             cwd=REPO_ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 60
         while site.page_requests() < 23 and time.monotonic() < deadline:
             time.sleep(0.02)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+        os.kill(proc.pid, sig)
+        _, err = proc.communicate(timeout=60)
+        code = proc.returncode
         assert site.page_requests() < N, "the run finished before it was killed"
+        if sig == signal.SIGINT:  # Ctrl-C: the batch in hand is landed, the run recorded
+            assert code == 130, err
+            assert b"rerun to resume" in err and b"Traceback" not in err
+            assert query("select status from raw_finishers.ingest_runs") == [("interrupted",)]
         landed = {
             s for (s,) in query("select slug from raw_finishers.pages where last_outcome = 'new'")
         }
