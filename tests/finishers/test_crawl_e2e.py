@@ -219,3 +219,44 @@ def test_slug_outside_the_site_map_lands_as_unlisted(
     assert (summary.selected, summary.new) == (1, 1)
     assert query("select is_listed, last_seen_at from raw_finishers.events") == [(False, None)]
     assert query("select is_listed from raw_finishers.pages") == [(False,)]
+
+
+def test_columns_have_their_declared_types_even_when_all_null(
+    warehouse_env: dict[str, str], site: SiteHandle, query: Query
+) -> None:
+    run_crawl(base_url=site.base_url, slugs=["triathlon-du-lac-leman-geneve"])
+    types = {
+        (t, c): d.lower()
+        for t, c, d in query(
+            "select table_name, column_name, data_type from information_schema.columns "
+            "where table_schema = 'raw_finishers'"
+        )
+    }
+    family = {
+        "date": "date",
+        "timestamp with time zone": "timestamptz",
+        "bigint": "bigint",
+        "double": "double",
+        "double precision": "double",
+        "boolean": "bool",
+        "varchar": "text",
+        "character varying": "text",
+        "text": "text",
+    }
+    expected = {
+        ("events", "facebook_url"): "text",  # null on every landed row
+        ("events", "first_edition_year"): "bigint",  # idem
+        ("events", "latitude"): "double",
+        ("events", "edition_start_date"): "date",
+        ("events", "content_changed_at"): "timestamptz",
+        ("events", "is_listed"): "bool",
+        ("races", "itra_points"): "bigint",  # idem
+        ("races", "min_price"): "double",
+        ("races", "date"): "date",
+        ("races", "is_most_popular"): "bool",
+        ("pages", "last_checked_at"): "timestamptz",
+        ("rejects", "http_status"): "bigint",  # no reject at all: table still created
+        ("rejects", "rejected_at"): "timestamptz",
+        ("ingest_runs", "duration_s"): "double",
+    }
+    assert {k: family[types[k]] for k in expected} == expected
