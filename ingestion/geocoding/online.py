@@ -101,9 +101,10 @@ class PoliteCaller:
             self._sleep(seconds)
 
     def _space(self) -> None:
+        # Counted from the end of the previous request: the server sees gaps >= min_delay_s
+        # whatever the latency of each request.
         if self._last_call is not None:
             self._wait(self.policy.min_delay_s - (self._clock() - self._last_call))
-        self._last_call = self._clock()
 
     def __call__(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, int]:
         """(geopy result, attempts); raises ProviderFailure once retries are exhausted."""
@@ -117,6 +118,7 @@ class PoliteCaller:
             try:
                 result = method(*args, **kwargs)
             except (GeopyError, GeocoderServiceError) as error:
+                self._last_call = self._clock()
                 reason = failure_reason(error)
                 delay = self.policy.backoff_s * 2 ** (attempt - 1)
                 if isinstance(error, GeocoderRateLimited) and error.retry_after is not None:
@@ -132,5 +134,6 @@ class PoliteCaller:
                     raise ProviderFailure(reason, str(error), attempt) from error
                 self._wait(delay)
             else:
+                self._last_call = self._clock()
                 self._failures_in_a_row = 0
                 return result, attempt

@@ -13,7 +13,7 @@ from ingestion.geocoding import run_geocoding
 from ingestion.geocoding.__main__ import main
 from ingestion.geocoding.gazetteer import Gazetteer
 from ingestion.warehouse import current_warehouse
-from tests.geocoding.conftest import EVENTS, event
+from tests.geocoding.events import EVENTS, event
 from tests.geocoding.replies import EIFFEL_REVERSE, NOMINATIM_BRUSSELS, VILLEURBANNE_SEARCH
 
 
