@@ -26,7 +26,7 @@ from . import finishers_source, settings
 from .columns import EVENT_COLUMNS, PAGE_COLUMNS, RACE_COLUMNS, REJECT_COLUMNS, RUN_COLUMNS
 from .crawl_state import CrawlState, WarehouseUnreachable, ensure_tables, load_state
 from .fetcher import FetchConfig, Fetcher, FetchResult, SiteUnreachable
-from .parser import PageRejected, event_url, parse_event_page
+from .parser import PageRejected, parse_event_page
 from .refresh_policy import Action, PageState, RefreshPolicy
 from .sitemap import Discovery, SitemapEntry, discover
 
@@ -576,4 +576,4 @@ def run_crawl(
     return summary
 
 
-__all__ = ["CrawlError", "CrawlSummary", "event_url", "fetch_config_from_env", "run_crawl"]
+__all__ = ["CrawlError", "CrawlSummary", "fetch_config_from_env", "run_crawl"]

@@ -190,3 +190,16 @@ def test_unreachable_site_is_a_clear_error() -> None:
     f = fetcher(dead, max_attempts=1, connect_timeout_s=0.5)
     with pytest.raises(SiteUnreachable, match=r"robots\.txt"):
         f.load_robots()
+
+
+def test_missing_or_broken_site_map_is_a_clear_error() -> None:
+    source = OverrideSource(
+        DirectorySource(SITE_DIR),
+        {"/sitemap/events.xml": [PageResponse(404, b"", conditional=False), html("<not xml")]},
+    )
+    with serve_site(source) as site:
+        f = fetcher(site.base_url)
+        with pytest.raises(SiteUnreachable, match=r"cannot read the site map .* http_404"):
+            discover(f, site.base_url + "/sitemap/events.xml")
+        with pytest.raises(SiteUnreachable, match="not readable XML"):
+            discover(f, site.base_url + "/sitemap/events.xml")
