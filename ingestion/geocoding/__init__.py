@@ -114,21 +114,26 @@ RUN_COLUMNS = _cols(
 )
 
 
+def _rows_or_empty_table(rows: list[dict[str, Any]], create: bool) -> Any:
+    """The rows; with none, an empty table on the first run (dbt's sources must exist)."""
+    return rows or (dlt.mark.materialize_table_schema() if create else [])
+
+
 @dlt.resource(
     name="poi_locations",
     write_disposition=MERGE,
     primary_key=("source", "original_id"),
     columns=POI_COLUMNS,
 )
-def poi_locations(rows: list[dict[str, Any]]) -> Any:
-    yield rows
+def poi_locations(rows: list[dict[str, Any]], create: bool = False) -> Any:
+    yield _rows_or_empty_table(rows, create)
 
 
 @dlt.resource(
     name="geocoded_points", write_disposition=MERGE, primary_key="point_key", columns=POINT_COLUMNS
 )
-def geocoded_points(rows: list[dict[str, Any]]) -> Any:
-    yield rows
+def geocoded_points(rows: list[dict[str, Any]], create: bool = False) -> Any:
+    yield _rows_or_empty_table(rows, create)
 
 
 @dlt.resource(name="geocoding_runs", write_disposition="append", columns=RUN_COLUMNS)
@@ -137,11 +142,15 @@ def geocoding_runs(rows: list[dict[str, Any]]) -> Any:
 
 
 @dlt.source(name="geocoding", max_table_nesting=0)
-def geocoding_source(result: EnrichmentResult, run_rows: list[dict[str, Any]]) -> Any:
-    """The three raw_geocoding tables of one geocoding run."""
+def geocoding_source(
+    result: EnrichmentResult,
+    run_rows: list[dict[str, Any]],
+    missing_tables: frozenset[str] = frozenset(),
+) -> Any:
+    """The three raw_geocoding tables of one run; ``missing_tables`` are created even if empty."""
     return (
-        poi_locations(result.poi_rows),
-        geocoded_points(result.point_rows),
+        poi_locations(result.poi_rows, "poi_locations" in missing_tables),
+        geocoded_points(result.point_rows, "geocoded_points" in missing_tables),
         geocoding_runs(run_rows),
     )
 
@@ -213,7 +222,12 @@ def run_geocoding(
 ) -> RunSummary:
     """Geocode the landed events into the warehouse chosen by ``DBT_TARGET``."""
     from ingestion.geocoding.gazetteer import load_gazetteer
-    from ingestion.geocoding.helpers import read_cache, read_events, read_landed_hashes
+    from ingestion.geocoding.helpers import (
+        landed_tables,
+        read_cache,
+        read_events,
+        read_landed_hashes,
+    )
     from ingestion.warehouse import current_warehouse, dlt_pipelines_dir
 
     config = (config or GeocodingConfig.from_env()).with_provider(provider)
@@ -236,9 +250,12 @@ def run_geocoding(
         dataset_name=settings.DATASET_NAME,
         pipelines_dir=dlt_pipelines_dir(),
     )
-    # DuckDB loads jsonl ~6x faster than the default insert_values (12k POIs: 2 s vs 12 s).
-    file_format = "jsonl" if warehouse.kind == "duckdb" else None
-    pipeline.run(geocoding_source(result, run_rows), loader_file_format=file_format)
+    # DuckDB loads jsonl ~6x faster than the default insert_values (12k POIs: 2 s vs 12 s),
+    # but cannot type an empty jsonl file: small or empty runs keep insert_values.
+    non_empty = bool(result.poi_rows) and bool(result.point_rows)
+    file_format = "jsonl" if warehouse.kind == "duckdb" and non_empty else None
+    missing = frozenset({"poi_locations", "geocoded_points"} - landed_tables(warehouse))
+    pipeline.run(geocoding_source(result, run_rows, missing), loader_file_format=file_format)
     return RunSummary(
         run_id=run_id,
         started_at=started_at,

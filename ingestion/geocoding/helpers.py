@@ -100,3 +100,13 @@ def read_landed_hashes(warehouse: Warehouse) -> dict[tuple[str, str], str]:
             cur, settings.DATASET_NAME, "poi_locations", ("source", "original_id", "row_hash")
         )
     return {(r["source"], r["original_id"]): r["row_hash"] for r in rows}
+
+
+def landed_tables(warehouse: Warehouse) -> set[str]:
+    """Tables of ``raw_geocoding`` that already exist."""
+    with _cursor(warehouse) as cur:
+        cur.execute(
+            "SELECT table_name FROM information_schema.tables "
+            f"WHERE table_schema = '{settings.DATASET_NAME}'"
+        )
+        return {r[0] for r in cur.fetchall()}

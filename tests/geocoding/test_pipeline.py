@@ -245,3 +245,14 @@ def test_missing_gazetteer_tells_to_run_make_gazetteer(
     monkeypatch.setenv("GEOCODING_GAZETTEER", str(tmp_path / "nowhere.wkb.gz"))
     assert main([]) == 2
     assert "make gazetteer" in capsys.readouterr().err
+
+
+def test_a_run_without_events_still_creates_the_tables(
+    warehouse_env: dict[str, str], gazetteer: Gazetteer
+) -> None:
+    """dbt's sources must exist even before the crawler landed anything."""
+    summary = run_geocoding()
+    assert summary.result.pois_seen == 0
+    for table in ("poi_locations", "geocoded_points", "geocoding_runs"):
+        assert "geocoded_at" in columns(table) or "run_id" in columns(table), table
+    assert query("select count(*) as n from raw_geocoding.poi_locations") == [{"n": 0}]
