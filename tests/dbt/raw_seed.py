@@ -183,6 +183,7 @@ E_LEMAN = "b25e8f40-13c6-4a7d-b0e2-5c9d7a3e2b02"
 E_PARIS = "e3000000-0000-4000-8000-000000000003"
 E_GONE = "e4000000-0000-4000-8000-000000000004"
 E_NEW = "e5000000-0000-4000-8000-000000000005"
+E_QUIET = "e6000000-0000-4000-8000-000000000006"
 R_LEMAN_6H = "c7d8e9f0-0002-4a1b-9c2d-555555555555"
 R_PARIS_10 = "r3000000-0000-4000-8000-000000000002"
 
@@ -307,6 +308,9 @@ def night1() -> dict[str, list[dict[str, Any]]]:
             tags="capitals-big-cities",
         ),
         _event(E_GONE, "corrida-disparue", "Corrida disparue", city="Lyon"),
+        _event(
+            E_QUIET, "20-km-tranquilles", "20 km tranquilles", country_code="be", city="Bruxelles"
+        ),
     ]
     races = [
         _race(
@@ -481,10 +485,6 @@ def night2_changes() -> dict[str, list[dict[str, Any]]]:
             )
         ],
     }
-
-
-def _sql_type_cast(value: Any) -> Any:
-    return value
 
 
 def create_raw_tables(conn: Any) -> None:
