@@ -14,7 +14,7 @@
 {% macro clean_text(expression) -%}trim({{ expression }}){%- endmacro %}
 {% macro html_to_text(expression) -%}trim({{ expression }}){%- endmacro %}
 {% macro unwrap_external_url(expression) -%}trim({{ expression }}){%- endmacro %}
-{% macro distance_to_metres(distance, unit) -%}({{ distance }} * 1000){%- endmacro %}
+{% macro distance_to_metres(distance, unit, title=none) -%}({{ distance }} * 1000){%- endmacro %}
 {% macro duration_minutes(distance, unit) -%}({{ distance }} * 1){%- endmacro %}
 {% macro plausible_elevation(elevation, distance_m, discipline) -%}({{ elevation }} * 1){%- endmacro %}
 {% macro is_kids_race(distance_m, title) -%}({{ distance_m }} < 2000){%- endmacro %}

@@ -1,10 +1,23 @@
 {#- Generic normalisation rules shared by every source (used by the intermediate models,
     each covered by a unit test there). -#}
 
-{#- A distance as published → metres; null for a timed race (`minutes`) or an unknown unit. -#}
-{% macro distance_to_metres(distance, unit) -%}
+{#- A distance as published → metres; null for a timed race (`minutes`) or an unknown unit.
+    A "metres" value under 100 whose title names a distance in km ("Course 10 km" with
+    distance 10) was typed in km: it is converted. -#}
+{% macro distance_to_metres(distance, unit, title=none) -%}
     case lower(coalesce({{ unit }}, 'meters'))
+        {%- if title is not none %}
+        when 'meters' then
+            case
+                when
+                    {{ distance }} < 100
+                    and {{ regexp_like('lower(' ~ title ~ ')', '[0-9] ?km([^a-z]|$)') }}
+                    then {{ distance }} * 1000
+                else {{ distance }}
+            end
+        {%- else %}
         when 'meters' then {{ distance }}
+        {%- endif %}
         when 'metres' then {{ distance }}
         when 'm' then {{ distance }}
         when 'kilometers' then {{ distance }} * 1000

@@ -88,6 +88,8 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
     kids = activity_of("trail-des-cretes-vosgiennes", "Course enfants 1,5 km")
     assert kids["is_kids_race"] is True and kids["distance_m"] == 1500
     assert activity_of("trail-des-cretes-vosgiennes", "Trail 62 km")["is_kids_race"] is False
+    typo = activity_of("10km-de-paris-tour-eiffel", "Course sur route 10 km")
+    assert typo["distance_m"] == 10000 and typo["is_kids_race"] is False  # 10 "meters"
     timed = activity_of("triathlon-du-lac-leman-geneve", "Course 6 h")
     assert timed["distance_m"] is None and timed["duration_min"] == 360
     triathlon = activity_of("triathlon-du-lac-leman-geneve", "Triathlon M")

@@ -22,7 +22,8 @@ measured as (
 
     select
         activities.*,
-        {{ distance_to_metres('activities.distance', 'activities.distance_unit') }} as distance_m,
+        {{ distance_to_metres('activities.distance', 'activities.distance_unit', 'activities.title') }}
+            as distance_m,
         {{ duration_minutes('activities.distance', 'activities.distance_unit') }} as duration_min
     from activities
 
