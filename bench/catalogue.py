@@ -254,10 +254,13 @@ class Catalogue:
         return _point(self.page_props(index, night)["event"])
 
     def points(self, count: int) -> Iterator[tuple[float, float]]:
-        """The night-1 points of the first ``count`` events that have one (for geocoding)."""
-        for index in range(count):
+        """``count`` night-1 points, from the first events that publish one (for geocoding)."""
+        index = produced = 0
+        while produced < count:
             point = _point(self._base_props(index)["event"])
+            index += 1
             if point is not None:
+                produced += 1
                 yield point
 
     def _base_props(self, index: int) -> dict[str, Any]:

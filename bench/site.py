@@ -42,6 +42,7 @@ class CatalogueSource:
         self.bytes = 0
         self.not_modified = 0
         self.by_kind: dict[str, int] = {}
+        self.bytes_by_kind: dict[str, int] = {}
 
     def set_night(self, night: int, at: datetime | None = None) -> None:
         self.catalogue.night_times[night] = at or datetime.now(UTC).replace(microsecond=0)
@@ -51,6 +52,7 @@ class CatalogueSource:
         with self.lock:
             self.requests = self.bytes = self.not_modified = 0
             self.by_kind = {}
+            self.bytes_by_kind = {}
 
     def stats(self) -> dict[str, Any]:
         with self.lock:
@@ -60,6 +62,7 @@ class CatalogueSource:
                 "bytes": self.bytes,
                 "not_modified": self.not_modified,
                 "by_kind": dict(self.by_kind),
+                "generated_bytes_by_kind": dict(self.bytes_by_kind),
             }
 
     def _count(self, kind: str, status: int, body: bytes) -> None:
@@ -68,6 +71,7 @@ class CatalogueSource:
             self.bytes += len(body)
             self.not_modified += status == 304
             self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
+            self.bytes_by_kind[kind] = self.bytes_by_kind.get(kind, 0) + len(body)
 
     # -- the page-source protocol -----------------------------------------------------------
     def get(self, path: str) -> Response | None:

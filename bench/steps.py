@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -273,14 +274,17 @@ def _dbt(args: list[str], work: Path) -> tuple[float, str]:
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         marker = proc.stdout.rfind("Completed with")
-        detail = (proc.stdout[marker:] if marker >= 0 else proc.stdout)[-3000:]
+        detail = _ANSI.sub("", proc.stdout[marker:] if marker >= 0 else proc.stdout)[-3000:]
         raise RuntimeError(f"dbt {' '.join(args)} exited {proc.returncode}: {detail}")
     return wall, proc.stdout
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def _dbt_summary(stdout: str) -> str:
-    lines = [line for line in stdout.splitlines() if "PASS=" in line]
-    return lines[-1].split("|", 1)[-1].strip() if lines else ""
+    lines = [_ANSI.sub("", line) for line in stdout.splitlines() if "PASS=" in line]
+    return lines[-1].split("Done.", 1)[-1].strip() if lines else ""
 
 
 def step_dbt(params: dict[str, Any]) -> dict[str, Any]:
