@@ -159,6 +159,12 @@ class _Crawl:
         self.listed: set[str] = set()  # slugs in tonight's site map
         self.page_events: dict[str, str] = {}  # slug → event id, as checked tonight
         self.pipeline: Any = None
+        self._lander = ThreadPoolExecutor(max_workers=1, thread_name_prefix="land")
+        self._landing: Future[None] | None = None
+        self._last_landed = time.monotonic()
+        self.batch_min_seconds = _env_float(
+            "FINISHERS_BATCH_MIN_SECONDS", settings.BATCH_MIN_SECONDS
+        )
         self.warehouse: Any = None
         self.fetcher = Fetcher(config)
 
@@ -187,19 +193,41 @@ class _Crawl:
         except Exception as exc:
             raise CrawlError(f"warehouse unreachable ({warehouse.describe()}): {exc}") from exc
 
-    def land(self, run_rows: Iterable[dict[str, Any]] = ()) -> None:
+    def land(self, run_rows: Iterable[dict[str, Any]] = (), wait_done: bool = False) -> None:
+        """Land the current batch in the background while fetching goes on.
+
+        At most one load is in flight, so memory stays bounded and a load error stops
+        the run at the next batch; ``wait_done`` waits for it (end of run).
+        """
         batch, self.batch = self.batch, _Batch()
         run_rows = list(run_rows)
-        if not len(batch) and not batch.rejects and not run_rows:
-            return
+        if len(batch) or batch.rejects or run_rows:
+            self.wait_landed()
+            self._landing = self._lander.submit(self._load, batch, run_rows)
+            self._last_landed = time.monotonic()
+        if wait_done:
+            self.wait_landed()
+
+    def _load(self, batch: _Batch, run_rows: list[dict[str, Any]]) -> None:
         self.pipeline.run(
             finishers_source(batch.events, batch.races, batch.pages, batch.rejects, run_rows)
         )
         self.summary.batches += 1
 
+    def wait_landed(self) -> None:
+        landing, self._landing = self._landing, None
+        if landing is not None:
+            landing.result()
+
     def maybe_land(self) -> None:
-        if len(self.batch.pages) >= self.batch_size:
-            self.land()
+        size = max(len(self.batch.pages), len(self.batch.events))
+        if size < self.batch_size:
+            return
+        if size < settings.MAX_BATCH_PAGES and (
+            time.monotonic() - self._last_landed < self.batch_min_seconds
+        ):
+            return
+        self.land()
 
     # ---------------------------------------------------------------- rows
 
@@ -522,7 +550,10 @@ class _Crawl:
         s.requests = self.fetcher.requests
         s.bytes = self.fetcher.bytes
         if self.pipeline is not None:
-            self.land([s.row()])
+            try:
+                self.land([s.row()], wait_done=True)
+            finally:
+                self._lander.shutdown(wait=True)
             ensure_tables(
                 self.warehouse,
                 {

@@ -25,8 +25,12 @@ MAX_RETRY_DELAY_S = 120.0
 # 403 is how finishers.com's CDN says "slow down", so it is retried like 429 and 5xx.
 RETRY_STATUS_CODES = (403, 429, 500, 502, 503, 504)
 
-# One dlt load per batch: a killed run loses at most one batch of fetches.
+# One dlt load per batch: a killed run loses at most one batch of fetches. A dlt run
+# costs ~1 s whatever its size, so a fast crawl (local snapshot) lands at most every
+# BATCH_MIN_SECONDS, in batches of up to MAX_BATCH_PAGES.
 BATCH_SIZE = 200
+BATCH_MIN_SECONDS = 3.0
+MAX_BATCH_PAGES = 5000
 
 # Refresh policy (see refresh_policy.py).
 RECHECK_AFTER_HOURS = 20.0

@@ -23,6 +23,7 @@ def fast_crawl(monkeypatch: pytest.MonkeyPatch) -> None:
         "FINISHERS_MAX_ATTEMPTS": "3",
         "FINISHERS_BACKOFF_FACTOR": "0.01",
         "FINISHERS_MAX_RETRY_DELAY": "2",
+        "FINISHERS_BATCH_MIN_SECONDS": "0",  # land every FINISHERS_BATCH_SIZE pages
     }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("FINISHERS_BASE_URL", raising=False)
