@@ -15,9 +15,12 @@ from ingestion.finishers.parser import (
 )
 from ingestion.finishers.snapshot.build_snapshot import (
     SITE_DIR,
+    SITE_NIGHT2_DIR,
+    night2_events,
     render_page,
     snapshot_events,
     uid,
+    write_site,
 )
 
 EVENTS = {p["event"]["slug"]: p for p in snapshot_events()}
@@ -237,3 +240,15 @@ def test_extract_next_data_without_dom_parse_is_fast() -> None:
 )
 def test_unwrap_link_variants(link: str, expected: str | None) -> None:
     assert unwrap_link(link) == expected
+
+
+def test_committed_snapshot_is_what_the_spec_builds(tmp_path) -> None:
+    for directory, events in ((SITE_DIR, snapshot_events()), (SITE_NIGHT2_DIR, night2_events())):
+        write_site(tmp_path / directory.name, events)
+        built = {
+            p.relative_to(tmp_path / directory.name): p.read_bytes()
+            for p in (tmp_path / directory.name).rglob("*")
+            if p.is_file()
+        }
+        for rel, body in built.items():
+            assert (directory / rel).read_bytes() == body, rel
