@@ -6,6 +6,7 @@ subprocess (target/ and logs/ in the test's tmp folder).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -177,4 +178,28 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
     assert "PASS freshness of raw_finishers.ingest_runs" in freshness
     assert_no_deprecation(freshness)
     assert_no_deprecation(run_dbt(["docs", "generate"], tmp_path))
-    assert (tmp_path / "target" / "catalog.json").exists()
+    assert_every_column_documented(tmp_path / "target")
+
+
+def assert_every_column_documented(target: Path) -> None:
+    """Every column of every model and seed in the warehouse is described in YAML."""
+    manifest = json.loads((target / "manifest.json").read_text())
+    catalog = json.loads((target / "catalog.json").read_text())
+    missing = []
+    for unique_id, entry in catalog["nodes"].items():
+        node = manifest["nodes"][unique_id]
+        if node["resource_type"] not in ("model", "seed"):
+            continue
+        documented = {
+            name.lower() for name, col in node["columns"].items() if col.get("description")
+        }
+        missing += [f"{node['name']}.{c}" for c in entry["columns"] if c.lower() not in documented]
+        if not node.get("description"):
+            missing.append(node["name"])
+    for source in manifest["sources"].values():
+        missing += [
+            f"{source['source_name']}.{source['name']}.{name}"
+            for name, col in source["columns"].items()
+            if not col.get("description")
+        ]
+    assert not missing, missing
