@@ -297,7 +297,32 @@ def step_dbt(params: dict[str, Any]) -> dict[str, Any]:
         # unit tests are a CI check on mocked inputs, not part of the nightly work measured
         args += ["--exclude-resource-type", "unit_test"]
     wall, stdout = _dbt(args, work)
-    return {"wall_s": round(wall, 3), "args": args, "result": _dbt_summary(stdout)}
+    return {
+        "wall_s": round(wall, 3),
+        "args": args,
+        "result": _dbt_summary(stdout),
+        **_run_results(work / "target" / "run_results.json"),
+    }
+
+
+def _run_results(path: Path) -> dict[str, Any]:
+    """Where dbt's time went: seconds per resource type and the slowest nodes."""
+    try:
+        results = json.loads(path.read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    by_type: dict[str, float] = {}
+    nodes = []
+    for r in results:
+        kind = r["unique_id"].split(".", 1)[0]
+        by_type[kind] = round(by_type.get(kind, 0.0) + (r.get("execution_time") or 0.0), 3)
+        nodes.append((round(r.get("execution_time") or 0.0, 3), r["unique_id"]))
+    nodes.sort(reverse=True)
+    return {
+        "nodes": len(results),
+        "node_seconds_by_type": by_type,
+        "slowest_nodes": [{"node": uid, "s": t} for t, uid in nodes[:8]],
+    }
 
 
 # -- 6. end to end -----------------------------------------------------------------------
