@@ -48,6 +48,10 @@ def activity_of(slug: str, title: str) -> dict:
     )
 
 
+def quoted(values: set[str]) -> str:
+    return ", ".join(f"'{v}'" for v in sorted(values))
+
+
 def count(sql_from: str) -> int:
     return records(f"select count(*) as n {sql_from}")[0]["n"]
 
@@ -112,6 +116,8 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
     assert leman["country_code"] == "CH" and leman["insee_code"] is None
     assert count(f"from {address} where insee_code is not null and postal_code is null") == 0
 
+    night1_marts = mart_contents()
+
     # ---- night 2: renamed event, re-measured race, removed race, vanished event, new event
     ingest(SITE_NIGHT2_DIR, refresh="all")
     assert_no_deprecation(run_dbt(["build"], tmp_path))
@@ -141,6 +147,17 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
     assert new["is_active"] is True
 
     changed_ids = {changes[k]["event_id"] for k in ("renamed", "race_remeasured", "race_removed")}
+    # Exactly the expected updates: every other POI row is untouched.
+    night2_marts = mart_contents()
+    touched = {row[2] for row in set(night2_marts["poi"]) ^ set(night1_marts["poi"])}
+    assert touched == changed_ids | {changes["vanished"]["event_id"], changes["new"]["event_id"]}
+    relanded_pois = {
+        r["poi_id"]
+        for r in records(f"select poi_id from {poi} where original_id in ({quoted(touched)})")
+    }
+    touched_activities = set(night2_marts["activity"]) ^ set(night1_marts["activity"])
+    assert {row[1] for row in touched_activities} <= relanded_pois
+
     versions = {
         r["original_id"]: r["version"]
         for r in records(f"select original_id, version from {registered}")
