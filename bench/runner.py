@@ -533,7 +533,7 @@ def evaluate_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
     add("geocode_offline_12k", "offline geocoding of 12k points < 2 s", geo,
         None if geo is None or points < 12000 else geo < 2,
         f"{points} points, gazetteer load + first look-up (STRtree build); warm look-up "
-        f"{s['geocode_offline_warm_s']} s")  # fmt: skip
+        f"{s['geocode_offline_warm_s']} s" if geo is not None else "")  # fmt: skip
     for kind, w in run_warehouses:
         calls = w["geocode_night2_provider_calls"]
         allowed = expected["geocode_expected_max"]
