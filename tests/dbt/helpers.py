@@ -88,3 +88,11 @@ def assert_no_deprecation(output: str) -> None:
         if "[warn" in line.lower() or " warning:" in line.lower()
     ]
     assert not warnings, "\n".join(warnings)
+
+
+def assert_log_clean(workdir: Path) -> None:
+    """dbt's own log file (every invocation of the test) has no warning and no deprecation."""
+    log = (workdir / "logs" / "dbt.log").read_text()
+    assert "deprecat" not in log.lower()
+    bad = [line for line in log.splitlines() if "[warn" in line or "[error" in line]
+    assert not bad, "\n".join(bad[:20])

@@ -22,7 +22,14 @@ from ingestion.finishers.snapshot.build_snapshot import (
 from ingestion.finishers.snapshot.server import serve_site
 from ingestion.geocoding import run_geocoding
 
-from .helpers import assert_no_deprecation, mart_contents, records, relation, run_dbt
+from .helpers import (
+    assert_log_clean,
+    assert_no_deprecation,
+    mart_contents,
+    records,
+    relation,
+    run_dbt,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -196,6 +203,7 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
     assert_no_deprecation(freshness)
     assert_no_deprecation(run_dbt(["docs", "generate"], tmp_path))
     assert_every_column_documented(tmp_path / "target")
+    assert_log_clean(tmp_path)
 
 
 def assert_every_column_documented(target: Path) -> None:

@@ -26,7 +26,11 @@ normalised as (
         upper(trim(locations.department_code)) as department_code,
         coalesce({{ clean_text('locations.department_name') }}, pois.department_name) as department_name,
         coalesce({{ clean_text('locations.region_name') }}, pois.region_name) as region,
-        coalesce({{ iso_country_code('locations.country_code') }}, pois.country_code) as country_code,
+        coalesce(
+            {{ iso_country_code('locations.country_code') }},
+            pois.country_code,
+            case when locations.insee_code is not null then 'FR' end
+        ) as country_code,
         locations.latitude,
         locations.longitude,
         coalesce(locations.location_precision, pois.coordinates_precision) as location_precision,
