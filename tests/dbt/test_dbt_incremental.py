@@ -19,6 +19,9 @@ from .raw_seed import E_GONE, E_LEMAN, E_QUIET, E_VOSGES, R_LEMAN_6H, seed_night
 
 pytestmark = pytest.mark.slow
 
+# Data and unit tests run in the end-to-end test; here only the models and snapshots.
+BUILD = ["build", "--exclude-resource-type", "test", "unit_test"]
+
 
 def _execute(sql: str) -> None:
     conn = current_warehouse().connect()
@@ -33,15 +36,15 @@ def test_incremental_reads_only_new_loads(duckdb_env: dict[str, str], tmp_path: 
     """DuckDB only: the SQL is the same on Postgres, which the end-to-end test covers."""
     now = datetime.now(UTC)
     seed_night(1, now - timedelta(days=2))
-    run_dbt(["build"], tmp_path)
+    run_dbt(BUILD, tmp_path)
     seed_night(2, now - timedelta(days=1))
-    run_dbt(["build"], tmp_path)
+    run_dbt(BUILD, tmp_path)
 
     # An in-place edit of a night-1 row (its load id unchanged) is outside the window of
     # the next run: cutoff = newest row (night 2) - 6 h > night 1.
     _execute(f"update raw_finishers.events set subtitle = 'edited' where id = '{E_QUIET}'")
     seed_night(2, now)  # night 3 re-lands the night-2 events, same content
-    run_dbt(["build"], tmp_path)
+    run_dbt(BUILD, tmp_path)
 
     poi = relation("bouge", "poi")
     rows = {r["original_id"]: r for r in records(f"select * from {poi}")}
@@ -59,7 +62,7 @@ def test_incremental_reads_only_new_loads(duckdb_env: dict[str, str], tmp_path: 
     assert versions == [{"v": 2}]  # night 3 brought no new content
 
     before = mart_contents()
-    run_dbt(["build", "--full-refresh"], tmp_path)
+    run_dbt([*BUILD, "--full-refresh"], tmp_path)
     after = mart_contents()
     # A full refresh re-reads everything, the in-place edit included: only that row differs.
     changed = {mart: set(after[mart]) ^ set(before[mart]) for mart in before}
