@@ -1,8 +1,9 @@
 """Contract-conformant raw tables (ingestion/README.md), landed without the crawler.
 
-Used by the dbt tests when the real ingestion is not wanted (fast unit-ish runs) and as the
-fallback end-to-end path. ``land()`` emulates dlt's merge dispositions: events and
-poi_locations are replaced by key, races are replaced per parent event (merge key
+The end-to-end test uses the real crawler and geocoder; this helper lands small,
+hand-written nights at chosen load times (days apart), which the real crawl cannot do,
+to exercise the incremental window. ``land()`` emulates dlt's merge dispositions: events
+and poi_locations are replaced by key, races are replaced per parent event (merge key
 ``event_id``), so a race removed from a re-landed event disappears, as with dlt.
 """
 
