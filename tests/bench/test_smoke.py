@@ -75,5 +75,5 @@ def test_bench_runs_end_to_end_and_writes_every_field(tmp_path: Path) -> None:
     assert night2["new"] == 2
     assert night2["changed"] == 5
     assert night2["unlisted"] == 2
-    assert duck["crawl_night1_requests"] > duck["crawl_night2_requests"] * 0 + 50
+    assert duck["crawl_night1_requests"] >= 51  # the site map and 50 pages, at least
     assert duck["dbt_incremental_ratio"] is not None
