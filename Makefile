@@ -10,7 +10,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(VENV)/../.uv-missing)
 GAZETTEER := data/gazetteer/communes.wkb.gz
 ARGS ?=
 
-.PHONY: help install gazetteer ingest crawl geocode dbt-build build demo docs test lint format bench clean
+.PHONY: help install gazetteer ingest crawl geocode dbt-build build serve demo docs test lint format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ dbt-build: $(VENV)/.installed ## dbt build (models, snapshots, tests) on DBT_TAR
 	$(DBT) build
 
 build: ingest dbt-build ## ingest then dbt build
+
+serve: $(VENV)/.installed ## serve the offline snapshot on http://127.0.0.1:8765 (crawl it with FINISHERS_BASE_URL)
+	$(PY) -m ingestion.finishers.snapshot.server --port 8765
 
 demo: install ## offline demo: serve the bundled snapshot, ingest, build, docs, row counts
 	$(PY) -m ingestion.demo
