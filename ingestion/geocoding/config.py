@@ -9,8 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingestion.geocoding import settings
+
+if TYPE_CHECKING:
+    from ingestion.geocoding.online import CallPolicy
 
 
 class ConfigError(ValueError):
@@ -55,6 +59,18 @@ class GeocodingConfig:
             )
         if self.nominatim_min_delay_s < 1.0 and self.nominatim_domain == settings.NOMINATIM_DOMAIN:
             raise ConfigError("the public Nominatim allows at most 1 request per second")
+
+    def call_policy(self, min_delay_s: float) -> CallPolicy:
+        """Spacing, retries and circuit breaking of an online provider."""
+        from ingestion.geocoding.online import CallPolicy
+
+        return CallPolicy(
+            min_delay_s,
+            self.max_retries,
+            self.backoff_s,
+            self.max_retry_after_s,
+            self.max_failures_in_a_row,
+        )
 
     def with_provider(self, provider: str | None) -> GeocodingConfig:
         return self if provider is None else replace(self, provider=provider)

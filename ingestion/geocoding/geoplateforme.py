@@ -13,15 +13,8 @@ from typing import Any
 from geopy.geocoders import BANFrance
 
 from ingestion.geocoding.config import GeocodingConfig
-from ingestion.geocoding.normalize import (
-    department_code,
-    normalize_postal,
-    point_key,
-    query_key,
-    round_coordinate,
-    split_arrondissement,
-)
-from ingestion.geocoding.online import ADAPTER_FACTORY, CallPolicy, PoliteCaller, ProviderFailure
+from ingestion.geocoding.normalize import department_code, normalize_postal, split_arrondissement
+from ingestion.geocoding.online import ADAPTER_FACTORY, GeopyProvider
 from ingestion.geocoding.result import GeocodedPoint, to_json
 
 NAME = "geoplateforme"
@@ -61,65 +54,27 @@ def parse_feature(point: GeocodedPoint, feature: dict[str, Any]) -> GeocodedPoin
     return point
 
 
-class GeoplateformeProvider:
+class GeoplateformeProvider(GeopyProvider):
     name = NAME
     version = "geopf-geocodage"
 
     def __init__(self, config: GeocodingConfig):
-        self.geocoder = BANFrance(
+        geocoder = BANFrance(
             domain=config.geoplateforme_domain,
             scheme=config.geoplateforme_scheme,
             timeout=config.timeout_s,
             user_agent=config.user_agent,
             adapter_factory=ADAPTER_FACTORY,
         )
-        self.caller = PoliteCaller(
-            CallPolicy(
-                config.geoplateforme_min_delay_s,
-                config.max_retries,
-                config.backoff_s,
-                config.max_retry_after_s,
-                config.max_failures_in_a_row,
-            )
-        )
+        super().__init__(geocoder, config.call_policy(config.geoplateforme_min_delay_s))
 
-    @property
-    def requests(self) -> int:
-        return self.caller.requests
-
-    def _run(self, point: GeocodedPoint, method: Any, *args: Any) -> GeocodedPoint:
-        try:
-            location, point.attempts = self.caller(method, *args)
-        except ProviderFailure as failure:
-            point.status, point.reason, point.attempts = "failed", failure.reason, failure.attempts
-            point.payload = to_json({"error": failure.detail})
-            return point
-        if location is None:
-            point.status, point.reason = "not_found", "not_found"
-            return point
-        point.status = "ok"
-        return parse_feature(point, location.raw)
+    def parse(self, point: GeocodedPoint, raw: dict[str, Any]) -> GeocodedPoint:
+        return parse_feature(point, raw)
 
     def reverse(self, latitude: float, longitude: float) -> GeocodedPoint:
-        lat, lon = round_coordinate(latitude), round_coordinate(longitude)
-        point = GeocodedPoint(
-            point_key=point_key(NAME, lat, lon),
-            provider=NAME,
-            provider_version=self.version,
-            kind="reverse",
-            status="failed",
-            query_latitude=lat,
-            query_longitude=lon,
-        )
-        return self._run(point, self.geocoder.reverse, (lat, lon))
+        point = self._reverse_point(latitude, longitude)
+        coordinates = (point.query_latitude, point.query_longitude)
+        return self._run(point, self.geocoder.reverse, coordinates)
 
     def search(self, query: str) -> GeocodedPoint:
-        point = GeocodedPoint(
-            point_key=query_key(NAME, query),
-            provider=NAME,
-            provider_version=self.version,
-            kind="search",
-            status="failed",
-            query=query,
-        )
-        return self._run(point, self.geocoder.geocode, query)
+        return self._run(self._search_point(query), self.geocoder.geocode, query)

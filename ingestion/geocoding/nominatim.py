@@ -15,8 +15,7 @@ from typing import Any
 from geopy.geocoders import Nominatim
 
 from ingestion.geocoding.config import GeocodingConfig
-from ingestion.geocoding.normalize import point_key, query_key, round_coordinate
-from ingestion.geocoding.online import ADAPTER_FACTORY, CallPolicy, PoliteCaller, ProviderFailure
+from ingestion.geocoding.online import ADAPTER_FACTORY, GeopyProvider
 from ingestion.geocoding.result import GeocodedPoint, to_json
 
 NAME = "nominatim"
@@ -44,68 +43,30 @@ def parse_place(point: GeocodedPoint, place: dict[str, Any]) -> GeocodedPoint:
     return point
 
 
-class NominatimProvider:
+class NominatimProvider(GeopyProvider):
     name = NAME
     version = "nominatim"
 
     def __init__(self, config: GeocodingConfig):
-        self.geocoder = Nominatim(
+        geocoder = Nominatim(
             domain=config.nominatim_domain,
             scheme=config.nominatim_scheme,
             timeout=config.timeout_s,
             user_agent=config.user_agent,
             adapter_factory=ADAPTER_FACTORY,
         )
-        self.caller = PoliteCaller(
-            CallPolicy(
-                config.nominatim_min_delay_s,
-                config.max_retries,
-                config.backoff_s,
-                config.max_retry_after_s,
-                config.max_failures_in_a_row,
-            )
-        )
+        super().__init__(geocoder, config.call_policy(config.nominatim_min_delay_s))
 
-    @property
-    def requests(self) -> int:
-        return self.caller.requests
-
-    def _run(self, point: GeocodedPoint, method: Any, *args: Any, **kwargs: Any) -> GeocodedPoint:
-        try:
-            location, point.attempts = self.caller(method, *args, **kwargs)
-        except ProviderFailure as failure:
-            point.status, point.reason, point.attempts = "failed", failure.reason, failure.attempts
-            point.payload = to_json({"error": failure.detail})
-            return point
-        if location is None:
-            point.status, point.reason = "not_found", "not_found"
-            return point
-        point.status = "ok"
-        return parse_place(point, location.raw)
+    def parse(self, point: GeocodedPoint, raw: dict[str, Any]) -> GeocodedPoint:
+        return parse_place(point, raw)
 
     def reverse(self, latitude: float, longitude: float) -> GeocodedPoint:
-        lat, lon = round_coordinate(latitude), round_coordinate(longitude)
-        point = GeocodedPoint(
-            point_key=point_key(NAME, lat, lon),
-            provider=NAME,
-            provider_version=self.version,
-            kind="reverse",
-            status="failed",
-            query_latitude=lat,
-            query_longitude=lon,
-        )
-        return self._run(point, self.geocoder.reverse, (lat, lon), addressdetails=True)
+        point = self._reverse_point(latitude, longitude)
+        coordinates = (point.query_latitude, point.query_longitude)
+        return self._run(point, self.geocoder.reverse, coordinates, addressdetails=True)
 
     def search(self, query: str, country_code: str | None = None) -> GeocodedPoint:
-        point = GeocodedPoint(
-            point_key=query_key(NAME, query),
-            provider=NAME,
-            provider_version=self.version,
-            kind="search",
-            status="failed",
-            query=query,
-        )
         kwargs: dict[str, Any] = {"addressdetails": True}
         if country_code:
             kwargs["country_codes"] = country_code.lower()
-        return self._run(point, self.geocoder.geocode, query, **kwargs)
+        return self._run(self._search_point(query), self.geocoder.geocode, query, **kwargs)

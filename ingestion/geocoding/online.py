@@ -12,6 +12,7 @@ longer than ``max_retry_after_s``, the provider is left alone for the rest of th
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -27,6 +28,10 @@ from geopy.exc import (
     GeocoderUnavailable,
     GeopyError,
 )
+from geopy.geocoders.base import Geocoder
+
+from ingestion.geocoding.normalize import point_key, query_key, round_coordinate
+from ingestion.geocoding.result import GeocodedPoint, to_json
 
 # urllib3 must not retry behind our back: every attempt is counted and spaced here.
 ADAPTER_FACTORY = partial(RequestsAdapter, max_retries=0)
@@ -137,3 +142,60 @@ class PoliteCaller:
                 self._last_call = self._clock()
                 self._failures_in_a_row = 0
                 return result, attempt
+
+
+class GeopyProvider(ABC):
+    """An online provider: a geopy geocoder called politely, answers parsed into points.
+
+    Subclasses set ``name``/``version``, build ``self.geocoder`` and implement ``parse``.
+    """
+
+    name: str
+    version: str
+
+    def __init__(self, geocoder: Geocoder, policy: CallPolicy):
+        self.geocoder = geocoder
+        self.caller = PoliteCaller(policy)
+
+    @property
+    def requests(self) -> int:
+        return self.caller.requests
+
+    @abstractmethod
+    def parse(self, point: GeocodedPoint, raw: dict[str, Any]) -> GeocodedPoint:
+        """Fill ``point`` from the provider's raw answer for one location."""
+
+    def _reverse_point(self, latitude: float, longitude: float) -> GeocodedPoint:
+        lat, lon = round_coordinate(latitude), round_coordinate(longitude)
+        return GeocodedPoint(
+            point_key=point_key(self.name, lat, lon),
+            provider=self.name,
+            provider_version=self.version,
+            kind="reverse",
+            status="failed",
+            query_latitude=lat,
+            query_longitude=lon,
+        )
+
+    def _search_point(self, query: str) -> GeocodedPoint:
+        return GeocodedPoint(
+            point_key=query_key(self.name, query),
+            provider=self.name,
+            provider_version=self.version,
+            kind="search",
+            status="failed",
+            query=query,
+        )
+
+    def _run(self, point: GeocodedPoint, method: Any, *args: Any, **kwargs: Any) -> GeocodedPoint:
+        try:
+            location, point.attempts = self.caller(method, *args, **kwargs)
+        except ProviderFailure as failure:
+            point.status, point.reason, point.attempts = "failed", failure.reason, failure.attempts
+            point.payload = to_json({"error": failure.detail})
+            return point
+        if location is None:
+            point.status, point.reason = "not_found", "not_found"
+            return point
+        point.status = "ok"
+        return self.parse(point, location.raw)
