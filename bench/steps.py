@@ -137,28 +137,16 @@ def _warehouse_counts() -> dict[str, Any]:
     return counts
 
 
-def _shift_crawler_clock(hours: float) -> None:
-    """Make this process's crawl believe it runs ``hours`` later ("the next night").
+def _later_clock(hours: float) -> Any:
+    """A clock ``hours`` ahead of now, for ``run_crawl(clock=...)`` ("the next night").
 
-    The refresh policy compares its clock with ``last_checked_at``; night 2 is crawled a
-    few minutes after night 1 here, and as if a day later in production.
+    The refresh policy compares the run's clock with ``last_checked_at``; night 2 is
+    crawled a few minutes after night 1 here, and as if a day later in production.
     """
-    from datetime import timedelta
+    from datetime import UTC, datetime, timedelta
 
-    try:
-        from ingestion.finishers import crawl as crawl_module
-    except ImportError:
-        return
-    base = getattr(crawl_module, "_Crawl", None)
-    if base is None:
-        return
-
-    class _Later(base):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.now = self.now + timedelta(hours=hours)
-
-    crawl_module._Crawl = _Later
+    offset = timedelta(hours=hours)
+    return lambda: datetime.now(UTC) + offset
 
 
 def step_crawl(params: dict[str, Any]) -> dict[str, Any]:
@@ -171,16 +159,20 @@ def step_crawl(params: dict[str, Any]) -> dict[str, Any]:
         raise StepSkipped(f"ingestion.finishers not importable: {exc}") from None
     run_crawl = getattr(finishers, "run_crawl", None)
     gap = float(params.get("clock_offset_hours") or 0)
-    if gap:
-        _shift_crawler_clock(gap)
     started = time.perf_counter()
     if run_crawl is not None:
         accepted = inspect.signature(run_crawl).parameters
         wanted = {"base_url": params["base_url"], "crawl_delay": 0.0, "delay": 0.0}
         wanted.update(params.get("crawl_kwargs", {}))
         kwargs = {k: v for k, v in wanted.items() if k in accepted}
+        how = "run_crawl(" + ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+        if gap:
+            if "clock" not in accepted:
+                raise StepSkipped("run_crawl has no clock= parameter to crawl the next night")
+            kwargs["clock"] = _later_clock(gap)
+            how += f", clock=now+{gap:g}h"
+        how += ")"
         summary = _jsonable(run_crawl(**kwargs))
-        how = "run_crawl(" + ", ".join(f"{k}={v!r}" for k, v in kwargs.items()) + ")"
     else:
         cmd = [sys.executable, "-m", "ingestion.finishers"]
         proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)

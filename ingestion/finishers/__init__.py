@@ -13,7 +13,14 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
-from .columns import EVENT_COLUMNS, PAGE_COLUMNS, RACE_COLUMNS, REJECT_COLUMNS, RUN_COLUMNS
+from .columns import (
+    EVENT_COLUMNS,
+    PAGE_COLUMNS,
+    RACE_COLUMNS,
+    REJECT_COLUMNS,
+    RUN_COLUMNS,
+    SITEMAP_COLUMNS,
+)
 
 MERGE = {"disposition": "merge", "strategy": "delete-insert"}
 
@@ -49,6 +56,12 @@ def pages(rows: Rows) -> Iterable[dict[str, Any]]:
     yield from rows
 
 
+@dlt.resource(name="sitemaps", primary_key="url", write_disposition=MERGE, columns=SITEMAP_COLUMNS)
+def sitemaps(rows: Rows) -> Iterable[dict[str, Any]]:
+    """Validators and items of every site-map file read (a 304 reuses the items)."""
+    yield from rows
+
+
 @dlt.resource(name="rejects", write_disposition="append", columns=REJECT_COLUMNS)
 def rejects(rows: Rows) -> Iterable[dict[str, Any]]:
     yield from rows
@@ -66,6 +79,7 @@ def finishers_source(
     page_rows: Rows = (),
     reject_rows: Rows = (),
     run_rows: Rows = (),
+    sitemap_rows: Rows = (),
 ) -> list[DltResource]:
     """One landing batch. Every resource is always present so every table gets created."""
     return [
@@ -74,6 +88,7 @@ def finishers_source(
         pages(page_rows),
         rejects(reject_rows),
         ingest_runs(run_rows),
+        sitemaps(sitemap_rows),
     ]
 
 

@@ -155,3 +155,20 @@ RUN_COLUMNS = _cols(
         "status": TEXT,
     }
 )
+
+# One row per site-map file read (merge on url): its validators for a conditional GET,
+# and its items, so that a 304 is served from them.
+SITEMAP_COLUMNS = _cols(
+    {
+        "url": TEXT,
+        "etag": TEXT,
+        "last_modified": TEXT,
+        "kind": TEXT,
+        "items": TEXT,
+        "entries": BIGINT,
+        "fetched_at": TS,
+        "checked_at": TS,
+        "run_id": TEXT,
+    },
+    url=_KEY,
+)

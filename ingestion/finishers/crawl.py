@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
@@ -23,12 +23,27 @@ import dlt
 from ingestion.warehouse import WarehouseConfigError, current_warehouse, dlt_pipelines_dir
 
 from . import finishers_source, settings
-from .columns import EVENT_COLUMNS, PAGE_COLUMNS, RACE_COLUMNS, REJECT_COLUMNS, RUN_COLUMNS
-from .crawl_state import CrawlState, WarehouseUnreachable, ensure_tables, load_state
+from .columns import (
+    EVENT_COLUMNS,
+    PAGE_COLUMNS,
+    RACE_COLUMNS,
+    REJECT_COLUMNS,
+    RUN_COLUMNS,
+    SITEMAP_COLUMNS,
+)
+from .crawl_state import (
+    CrawlState,
+    EventState,
+    WarehouseUnreachable,
+    ensure_tables,
+    load_state,
+    read_events,
+    read_sitemap_items,
+)
 from .fetcher import FetchConfig, Fetcher, FetchResult, SiteUnreachable
 from .parser import PageRejected, parse_event_page
 from .refresh_policy import Action, PageState, RefreshPolicy
-from .sitemap import Discovery, SitemapEntry, discover
+from .sitemap import Discovery, KnownSitemap, SitemapEntry, discover
 
 
 class CrawlError(RuntimeError):
@@ -97,6 +112,7 @@ class _Batch:
     races: list[dict[str, Any]] = field(default_factory=list)
     pages: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[dict[str, Any]] = field(default_factory=list)
+    sitemaps: list[dict[str, Any]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.pages) + len(self.events)
@@ -105,6 +121,10 @@ class _Batch:
 def _env_float(name: str, default: float) -> float:
     value = os.environ.get(name)
     return float(value) if value not in (None, "") else default
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -142,12 +162,14 @@ class _Crawl:
         policy: RefreshPolicy,
         batch_size: int,
         progress: bool,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.config = config
         self.policy = policy
         self.batch_size = batch_size
         self.progress = progress
-        self.now = datetime.now(UTC)
+        self.clock = clock or _utcnow
+        self.now = self.clock()
         self.summary = CrawlSummary(
             run_id=uuid.uuid4().hex[:16],
             base_url=config.base_url,
@@ -158,6 +180,9 @@ class _Crawl:
         self.state = CrawlState()
         self.listed: set[str] = set()  # slugs in tonight's site map
         self.page_events: dict[str, str] = {}  # slug → event id, as checked tonight
+        # event id → columns to change: listing flips, whose full rows are read back from
+        # the warehouse when the batch lands (the crawl keeps no event row in memory)
+        self.pending_listing: dict[str, dict[str, Any]] = {}
         self.pipeline: Any = None
         self._lander = ThreadPoolExecutor(max_workers=1, thread_name_prefix="land")
         self._landing: Future[None] | None = None
@@ -202,9 +227,12 @@ class _Crawl:
         At most one load is in flight, so memory stays bounded and a load error stops
         the run at the next batch; ``wait_done`` waits for it (end of run).
         """
+        if self.pending_listing:
+            self.wait_landed()  # the rows to read back may be in the load in flight
+            self.resolve_listing()
         batch, self.batch = self.batch, _Batch()
         run_rows = list(run_rows)
-        if len(batch) or batch.rejects or run_rows:
+        if len(batch) or batch.rejects or batch.sitemaps or run_rows:
             self.wait_landed()
             self._landing = self._lander.submit(self._load, batch, run_rows)
             self._last_landed = time.monotonic()
@@ -213,10 +241,27 @@ class _Crawl:
 
     def _load(self, batch: _Batch, run_rows: list[dict[str, Any]]) -> None:
         self.pipeline.run(
-            finishers_source(batch.events, batch.races, batch.pages, batch.rejects, run_rows),
+            finishers_source(
+                batch.events, batch.races, batch.pages, batch.rejects, run_rows, batch.sitemaps
+            ),
             loader_file_format=self.file_format,
         )
         self.summary.batches += 1
+
+    def resolve_listing(self) -> None:
+        """Add to the batch the full rows of the events whose listing flips.
+
+        Rows come from the warehouse (no load is in flight when this runs), or from the
+        current batch when the event was landed tonight and not loaded yet.
+        """
+        pending, self.pending_listing = self.pending_listing, {}
+        in_batch = {row["id"]: row for row in self.batch.events}
+        stored = read_events(self.warehouse, [i for i in pending if i not in in_batch])
+        for event_id, values in pending.items():
+            if event_id in in_batch:
+                in_batch[event_id].update(values)
+            elif event_id in stored:
+                self.batch.events.append({**stored[event_id], **values})  # races unchanged
 
     def wait_landed(self) -> None:
         landing, self._landing = self._landing, None
@@ -224,7 +269,7 @@ class _Crawl:
             landing.result()
 
     def maybe_land(self) -> None:
-        size = max(len(self.batch.pages), len(self.batch.events))
+        size = max(len(self.batch.pages), len(self.batch.events) + len(self.pending_listing))
         if size < self.batch_size:
             return
         if size < settings.MAX_BATCH_PAGES and (
@@ -258,7 +303,7 @@ class _Crawl:
                 "severity": severity,
                 "detail": detail[:2000] or None,
                 "excerpt": excerpt[: settings.EXCERPT_CHARS] or None,
-                "rejected_at": datetime.now(UTC),
+                "rejected_at": self.clock(),
             }
         )
 
@@ -269,7 +314,7 @@ class _Crawl:
             url=entry.url,
             sitemap_lastmod=entry.lastmod or row.get("sitemap_lastmod"),
             first_seen_at=row.get("first_seen_at") or self.now,
-            last_attempt_at=datetime.now(UTC),
+            last_attempt_at=self.clock(),
             is_listed=entry.slug in self.listed,
             run_id=self.summary.run_id,
         )
@@ -295,7 +340,7 @@ class _Crawl:
     # ---------------------------------------------------------------- outcomes
 
     def handle(self, entry: SitemapEntry, old: PageState | None, result: FetchResult) -> None:
-        now = datetime.now(UTC)
+        now = self.clock()
         s = self.summary
         if result.error is not None and result.transient:
             s.failed += 1
@@ -378,23 +423,24 @@ class _Crawl:
         known = self.state.events.get(parsed.event_id)
         if known is None:
             outcome, s.new = "new", s.new + 1
-        elif known.get("content_hash") != parsed.content_hash:
+        elif known.content_hash != parsed.content_hash:
             outcome, s.changed = "changed", s.changed + 1
         else:
             outcome, s.unchanged = "unchanged", s.unchanged + 1
-        changed_at = known.get("content_changed_at") if outcome == "unchanged" else now
+        changed_at = known.content_changed_at if known and outcome == "unchanged" else now
         listed = entry.slug in self.listed
         self.page_events[entry.slug] = parsed.event_id
-        if outcome != "unchanged" or known.get("is_listed") is not listed:
+        if outcome != "unchanged" or (known and known.is_listed) is not listed:
             row = {
                 **parsed.event,
-                "first_seen_at": (known or {}).get("first_seen_at") or now,
-                "last_seen_at": now if listed else (known or {}).get("last_seen_at"),
+                "first_seen_at": (known and known.first_seen_at) or now,
+                "last_seen_at": now if listed else (known and known.last_seen_at),
                 "content_changed_at": changed_at,
                 "is_listed": listed,
             }
             self.land_event(row, parsed.races)
-            self.state.events[parsed.event_id] = row
+            self.pending_listing.pop(parsed.event_id, None)
+            self.state.events[parsed.event_id] = EventState.of(row)
             for issue in parsed.issues:
                 s.field_rejects += 1
                 self.reject(
@@ -424,11 +470,11 @@ class _Crawl:
     def relist(self, old: PageState | None) -> None:
         """A 304 on a page whose event was unlisted: land the event as listed again."""
         known = self.state.events.get(old.event_id) if old and old.event_id else None
-        if known is None or known.get("is_listed") is not False or old.slug not in self.listed:
+        if known is None or known.is_listed is not False or old.slug not in self.listed:
             return
-        known = {**known, "is_listed": True, "last_seen_at": datetime.now(UTC)}
-        self.batch.events.append(known)  # races unchanged: not re-landed
-        self.state.events[known["id"]] = known
+        values = {"is_listed": True, "last_seen_at": self.clock()}
+        self.pending_listing[old.event_id] = values  # races unchanged: not re-landed
+        self.state.events[old.event_id] = replace(known, **values)
 
     def unlist_missing(self, discovered: set[str]) -> None:
         """Events and pages gone from the site map: kept, with is_listed=false."""
@@ -444,14 +490,28 @@ class _Crawl:
             for slug in discovered
             for page in [self.state.pages.get(slug)]
         }
-        for event in list(self.state.events.values()):
-            if event["id"] in shown or event.get("is_listed") is False:
+        for event_id, event in list(self.state.events.items()):
+            if event_id in shown or event.is_listed is False:
                 continue
             self.summary.unlisted += 1
-            self.batch.events.append({**event, "is_listed": False})
+            self.pending_listing[event_id] = {"is_listed": False}
+            self.state.events[event_id] = replace(event, is_listed=False)
             self.maybe_land()
 
     # ---------------------------------------------------------------- run
+
+    def known_sitemaps(self) -> dict[str, KnownSitemap]:
+        """Site-map files read before: asked for conditionally, their items read on a 304."""
+        warehouse = self.warehouse
+
+        def items(url: str) -> Callable[[], str | None]:
+            return lambda: read_sitemap_items(warehouse, url)
+
+        return {
+            url: KnownSitemap(known.etag, known.last_modified, known.kind or "urlset", items(url))
+            for url, known in self.state.sitemaps.items()
+            if known.kind
+        }
 
     def select(
         self, discovery: Discovery, limit: int | None, slugs: list[str] | None
@@ -473,11 +533,18 @@ class _Crawl:
         self.open_pipeline()
         try:
             self.fetcher.load_robots()
-            discovery = discover(self.fetcher, self.fetcher.base_url + settings.SITEMAP_PATH)
+            discovery = discover(
+                self.fetcher, self.fetcher.base_url + settings.SITEMAP_PATH, self.known_sitemaps()
+            )
         except SiteUnreachable as exc:
             s.status = "failed"
             self.finish()  # the failed run is recorded in ingest_runs
             raise CrawlError(str(exc)) from exc
+        fetched_at = self.clock()
+        self.batch.sitemaps = [
+            {**row, "fetched_at": fetched_at, "run_id": s.run_id} for row in discovery.sitemap_rows
+        ]
+        discovery.sitemap_rows = []
         s.discovered = len(discovery.entries)
         self.listed = {e.slug for e in discovery.entries}
         for rej in discovery.rejects:
@@ -549,7 +616,7 @@ class _Crawl:
 
     def finish(self) -> None:
         s = self.summary
-        s.finished_at = datetime.now(UTC)
+        s.finished_at = self.clock()
         s.duration_s = round((s.finished_at - s.started_at).total_seconds(), 3)
         s.requests = self.fetcher.requests
         s.bytes = self.fetcher.bytes
@@ -566,6 +633,7 @@ class _Crawl:
                     "pages": PAGE_COLUMNS,
                     "rejects": REJECT_COLUMNS,
                     "ingest_runs": RUN_COLUMNS,
+                    "sitemaps": SITEMAP_COLUMNS,
                 },
             )
         self.fetcher.close()
@@ -582,12 +650,16 @@ def run_crawl(
     config: FetchConfig | None = None,
     crawl_delay: float | None = None,
     concurrency: int | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> CrawlSummary:
     """Crawl finishers.com (or ``base_url``) into ``raw_finishers`` of the current warehouse.
 
     ``refresh='all'`` re-checks every selected page (conditionally); ``limit``/``slugs``
     make a partial run (no page is then marked unlisted). ``crawl_delay``/``concurrency``
-    override ``FINISHERS_CRAWL_DELAY``/``FINISHERS_CONCURRENCY``. Raises :class:`CrawlError` when
+    override ``FINISHERS_CRAWL_DELAY``/``FINISHERS_CONCURRENCY``. ``clock`` returns the
+    run's "now" (an aware UTC datetime; default ``datetime.now(UTC)``): the refresh policy
+    decides with it and every timestamp the run lands comes from it, so a test or the
+    benchmark can crawl "the next night" without waiting a day. Raises :class:`CrawlError` when
     the run cannot proceed; bad pages only end up in ``raw_finishers.rejects``.
     """
     if refresh not in (None, "auto", "all"):
@@ -601,11 +673,14 @@ def run_crawl(
         recheck_after=timedelta(
             hours=_env_float("FINISHERS_RECHECK_AFTER_HOURS", settings.RECHECK_AFTER_HOURS)
         ),
+        lastmod_recheck_after=timedelta(
+            days=_env_float("FINISHERS_LASTMOD_RECHECK_DAYS", settings.LASTMOD_RECHECK_DAYS)
+        ),
         refresh_all=refresh == "all",
     )
     batch_size = batch_size or int(_env_float("FINISHERS_BATCH_SIZE", settings.BATCH_SIZE))
     started = time.monotonic()
-    crawl = _Crawl(config, policy, batch_size, progress)
+    crawl = _Crawl(config, policy, batch_size, progress, clock)
     summary = crawl.run(limit, slugs)
     summary.duration_s = round(time.monotonic() - started, 3)
     return summary

@@ -1,7 +1,11 @@
-"""Reads the previous crawls back from the warehouse (``raw_finishers.pages`` / ``events``).
+"""Reads the previous crawls back from the warehouse (``raw_finishers.pages`` / ``events``
+/ ``sitemaps``).
 
 The warehouse is the source of truth: a new machine, or a run after a crash, resumes
-from what was landed. Missing tables mean a first run.
+from what was landed. Missing tables mean a first run. Only what the refresh policy and
+change detection need is kept in memory (a page's state, an event's hash and listing);
+full event rows are read back with :func:`read_events` for the few events whose listing
+flips.
 """
 
 from __future__ import annotations
@@ -21,10 +25,47 @@ class WarehouseUnreachable(RuntimeError):
     """The warehouse cannot be read: the run cannot know what it already landed."""
 
 
+@dataclass(slots=True)
+class EventState:
+    """What change detection needs of a landed event (not the row: ~100 B, not ~17 KB)."""
+
+    content_hash: str | None = None
+    is_listed: bool | None = None
+    first_seen_at: datetime | None = None
+    last_seen_at: datetime | None = None
+    content_changed_at: datetime | None = None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> EventState:
+        return cls(**{name: row.get(name) for name in EVENT_STATE_FIELDS})
+
+
+EVENT_STATE_FIELDS = (
+    "content_hash",
+    "is_listed",
+    "first_seen_at",
+    "last_seen_at",
+    "content_changed_at",
+)
+
+
+@dataclass
+class SitemapState:
+    """A row of ``raw_finishers.sitemaps`` without its items (read only after a 304)."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    kind: str | None = None  # urlset | sitemapindex
+    entries: int | None = None
+    fetched_at: datetime | None = None
+
+
 @dataclass
 class CrawlState:
     pages: dict[str, PageState] = field(default_factory=dict)
-    events: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → landed row
+    events: dict[str, EventState] = field(default_factory=dict)  # id → hash, listing, dates
+    sitemaps: dict[str, SitemapState] = field(default_factory=dict)  # url → validators
 
 
 _PAGE_FIELDS = [f.name for f in fields(PageState)]
@@ -69,8 +110,11 @@ def load_state(warehouse: Warehouse) -> CrawlState:
             row["consecutive_failures"] = int(row.get("consecutive_failures") or 0)
             row["is_listed"] = row.get("is_listed") is not False
             state.pages[row["slug"]] = PageState(**row)
-        for row in _select(cur, "events", list(EVENT_COLUMNS)):
-            state.events[row["id"]] = row
+        for row in _select(cur, "events", ["id", *EVENT_STATE_FIELDS]):
+            event_id = row.pop("id")
+            state.events[event_id] = EventState(**row)
+        for row in _select(cur, "sitemaps", [f.name for f in fields(SitemapState)]):
+            state.sitemaps[row["url"]] = SitemapState(**row)
         return state
     except Exception as exc:
         raise WarehouseUnreachable(
@@ -78,6 +122,45 @@ def load_state(warehouse: Warehouse) -> CrawlState:
         ) from exc
     finally:
         conn.close()
+
+
+def read_sitemap_items(warehouse: Warehouse, url: str) -> str | None:
+    """The stored items (JSON ``[[loc, lastmod], ...]``) of one site-map file, or None."""
+    conn = warehouse.connect()
+    try:
+        cur = conn.cursor()
+        mark = "%s" if warehouse.kind == "postgres" else "?"
+        cur.execute(f"SELECT items FROM {DATASET_NAME}.sitemaps WHERE url = {mark}", [url])
+        row = cur.fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
+
+
+def read_events(
+    warehouse: Warehouse, ids: list[str], chunk: int = 500
+) -> dict[str, dict[str, Any]]:
+    """Full landed rows of these events (id → row), read in chunks of ``chunk`` ids."""
+    found: dict[str, dict[str, Any]] = {}
+    if not ids:
+        return found
+    conn = warehouse.connect()
+    try:
+        cur = conn.cursor()
+        present = set(_existing_columns(cur, "events"))
+        cols = [c for c in EVENT_COLUMNS if c in present]
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            marks = ", ".join(["%s" if warehouse.kind == "postgres" else "?"] * len(part))
+            cur.execute(
+                f"SELECT {', '.join(cols)} FROM {DATASET_NAME}.events WHERE id IN ({marks})", part
+            )
+            for row in cur.fetchall():
+                values = {c: _aware(v) for c, v in zip(cols, row, strict=True)}
+                found[values["id"]] = values
+    finally:
+        conn.close()
+    return found
 
 
 _SQL_TYPES = {

@@ -1,14 +1,19 @@
 """Which known pages to re-check tonight, and how (conditional GET or skip).
 
 Next.js' ETag changes at every site deployment, so conditional requests alone do not
-make a nightly refresh cheap; this policy skips pages checked recently and re-checks
-long-unchanged pages less often, while ``--refresh all`` re-checks everything.
+make a nightly refresh cheap. When the site map gives a page a ``<lastmod>``, it is
+trusted: the page is re-checked only when its lastmod is newer than its last check, plus
+a safety re-check once every ``lastmod_recheck_after`` (30 days), spread evenly over the
+nights by a stable hash of the slug. Without a lastmod the policy skips pages checked
+recently and re-checks long-unchanged pages less often. ``--refresh all`` re-checks
+everything.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from . import settings
@@ -20,7 +25,7 @@ class Action(StrEnum):
     SKIP = "skip_fresh"  # checked recently enough
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageState:
     """A row of ``raw_finishers.pages`` read back at the start of a run."""
 
@@ -41,6 +46,9 @@ class PageState:
     is_listed: bool = True
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC).date()
+
+
 @dataclass(frozen=True)
 class Decision:
     action: Action
@@ -52,6 +60,7 @@ class RefreshPolicy:
     recheck_after: timedelta = timedelta(hours=settings.RECHECK_AFTER_HOURS)
     stable_after: timedelta = timedelta(days=settings.STABLE_AFTER_DAYS)
     stable_recheck_after: timedelta = timedelta(hours=settings.STABLE_RECHECK_AFTER_HOURS)
+    lastmod_recheck_after: timedelta = timedelta(days=settings.LASTMOD_RECHECK_DAYS)
     refresh_all: bool = False
 
     def describe(self) -> str:
@@ -60,10 +69,33 @@ class RefreshPolicy:
         h = self.recheck_after.total_seconds() / 3600
         sh = self.stable_recheck_after.total_seconds() / 3600
         return (
-            f"new, failed, relisted and site-map-lastmod-newer pages always; others when "
-            f"last checked > {h:g} h ago (> {sh:g} h if unchanged for "
-            f"{self.stable_after.days} d); known pages via conditional GET"
+            f"new, failed, relisted and site-map-lastmod-newer pages always; pages with a "
+            f"lastmod otherwise only in a safety re-check every {self._cycle_days()} d "
+            f"(nightly slug-hash bucket); pages without one when last checked > {h:g} h ago "
+            f"(> {sh:g} h if unchanged for {self.stable_after.days} d); known pages via "
+            f"conditional GET"
         )
+
+    def _cycle_days(self) -> int:
+        return max(1, round(self.lastmod_recheck_after.total_seconds() / 86400))
+
+    def recheck_bucket_due(self, slug: str, last_checked_at: datetime, now: datetime) -> bool:
+        """The safety re-check of a page whose site-map lastmod has not moved.
+
+        Night ``d`` (days since the epoch, UTC) re-checks the pages whose slug hashes to
+        ``d mod cycle``: about 1/cycle of them, every night. A page checked less than half a
+        cycle ago waits for its next turn (so a catalogue crawled in full is not re-checked
+        the next nights), and one not checked for two cycles (missed nights) is due anyway.
+        """
+        cycle = self._cycle_days()
+        age = now - last_checked_at
+        if age >= 2 * self.lastmod_recheck_after:
+            return True
+        if age < self.lastmod_recheck_after / 2:
+            return False
+        bucket = int.from_bytes(hashlib.sha1(slug.encode()).digest()[:8], "big") % cycle
+        night = (now.astimezone(UTC).date() - _EPOCH).days % cycle
+        return bucket == night
 
     def decide(self, state: PageState | None, lastmod: datetime | None, now: datetime) -> Decision:
         if state is None:
@@ -78,6 +110,10 @@ class RefreshPolicy:
             return Decision(Action.CHECK, "never checked")
         if lastmod is not None and lastmod > state.last_checked_at:
             return Decision(Action.CHECK, "site-map lastmod newer than last check")
+        if lastmod is not None:
+            if self.recheck_bucket_due(state.slug, state.last_checked_at, now):
+                return Decision(Action.CHECK, "safety re-check (lastmod unchanged)")
+            return Decision(Action.SKIP, "site-map lastmod not newer than last check")
         stable_since = state.content_changed_at or state.first_seen_at
         interval = self.recheck_after
         if stable_since is not None and now - stable_since >= self.stable_after:

@@ -36,6 +36,9 @@ MAX_BATCH_PAGES = 5000
 RECHECK_AFTER_HOURS = 20.0
 STABLE_AFTER_DAYS = 30.0
 STABLE_RECHECK_AFTER_HOURS = 7 * 24.0
+# Pages with a site-map <lastmod> are trusted: re-checked when it moves, and otherwise
+# once every LASTMOD_RECHECK_DAYS, on the night their slug hashes to.
+LASTMOD_RECHECK_DAYS = 30.0
 
 PIPELINE_NAME = "finishers"
 DATASET_NAME = "raw_finishers"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
@@ -34,12 +37,25 @@ class SitemapReject:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class KnownSitemap:
+    """Validators of a site-map file read on an earlier run, and how to get its items back."""
+
+    etag: str | None
+    last_modified: str | None
+    kind: str
+    items: Callable[[], str | None]  # JSON [[loc, lastmod], ...], read only after a 304
+
+
 @dataclass
 class Discovery:
     entries: list[SitemapEntry] = field(default_factory=list)
     rejects: list[SitemapReject] = field(default_factory=list)
     sitemaps_read: int = 0
+    sitemaps_not_modified: int = 0  # answered 304: items reused from the warehouse
     complete: bool = True  # False when a child site map could not be read
+    # site-map files downloaded (200): url, etag, last_modified, kind, items, entries
+    sitemap_rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 def map_to_base(loc: str, base_url: str) -> str | None:
@@ -99,17 +115,55 @@ def parse_sitemap(xml: bytes) -> tuple[str, list[tuple[str, str | None]]]:
     return kind, items
 
 
-def discover(fetcher: Fetcher, sitemap_url: str) -> Discovery:
-    """Every event URL of the site map, following sitemap indexes, deduplicated by slug."""
+def _reuse(known: KnownSitemap) -> tuple[str, list[tuple[str, str | None]]] | None:
+    stored = known.items()
+    if stored is None:
+        return None
+    try:
+        return known.kind, [(str(loc), lastmod) for loc, lastmod in json.loads(stored)]
+    except (ValueError, TypeError):
+        return None
+
+
+def discover(
+    fetcher: Fetcher, sitemap_url: str, known: dict[str, KnownSitemap] | None = None
+) -> Discovery:
+    """Every event URL of the site map, following sitemap indexes, deduplicated by slug.
+
+    A file in ``known`` is asked for conditionally (``If-None-Match`` /
+    ``If-Modified-Since``); on a 304 its stored items are used instead of a body. Every file
+    downloaded is returned in ``sitemap_rows`` (its validators and items) to be stored.
+    """
     found = Discovery()
     seen_slugs: set[str] = set()
     visited: set[str] = set()
+    known = known or {}
 
     def visit(url: str, depth: int) -> None:
         if url in visited or depth > _MAX_DEPTH:
             return
         visited.add(url)
-        result = fetcher.get(url, max_bytes=settings.MAX_SITEMAP_BYTES)
+        previous = known.get(url)
+        reused = None
+        if previous is not None and (previous.etag or previous.last_modified):
+            result = fetcher.get(
+                url,
+                etag=previous.etag,
+                last_modified=previous.last_modified,
+                max_bytes=settings.MAX_SITEMAP_BYTES,
+            )
+            if result.not_modified:
+                reused = _reuse(previous)
+                if reused is None:  # items lost: ask again, unconditionally
+                    result = fetcher.get(url, max_bytes=settings.MAX_SITEMAP_BYTES)
+        else:
+            result = fetcher.get(url, max_bytes=settings.MAX_SITEMAP_BYTES)
+        if reused is not None:
+            found.sitemaps_read += 1
+            found.sitemaps_not_modified += 1
+            kind, items = reused
+            walk(url, depth, kind, items)
+            return
         if not result.ok or result.body is None:
             if depth == 0:
                 raise SiteUnreachable(
@@ -127,6 +181,19 @@ def discover(fetcher: Fetcher, sitemap_url: str) -> Discovery:
             found.rejects.append(SitemapReject(url, "invalid_sitemap", str(exc)[:300]))
             found.complete = False
             return
+        found.sitemap_rows.append(
+            {
+                "url": url,
+                "etag": result.etag,
+                "last_modified": result.last_modified,
+                "kind": kind,
+                "items": json.dumps(items, separators=(",", ":")),
+                "entries": len(items),
+            }
+        )
+        walk(url, depth, kind, items)
+
+    def walk(url: str, depth: int, kind: str, items: list[tuple[str, str | None]]) -> None:
         for loc, lastmod in items:
             mapped = map_to_base(loc, fetcher.base_url)
             if mapped is None:

@@ -73,13 +73,14 @@ def test_first_run_lands_the_snapshot_and_second_run_costs_almost_nothing(
     second = run_crawl(base_url=site.base_url)
     assert second.skipped_fresh == N_EVENTS and second.fetched == 0
     assert site.requests == second.requests == 2  # robots.txt and the site map only
+    assert site.statuses[304] == 1  # the site map, asked for conditionally
     assert table(query, "events") == events_before
     assert table(query, "races", "event_id, id") == races_before
 
     site.reset_counters()
     forced = run_crawl(base_url=site.base_url, refresh="all")
     assert forced.not_modified == N_EVENTS and forced.unchanged == N_EVENTS
-    assert site.statuses[304] == N_EVENTS
+    assert site.statuses[304] == N_EVENTS + 1  # every page and the site map
     assert forced.bytes < first.bytes / 5
     conditional = [h for p, h in site.request_headers if p.startswith("/course/")]
     assert all("if-none-match" in h for h in conditional)

@@ -19,7 +19,7 @@ import gzip
 import hashlib
 import sys
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -131,10 +131,23 @@ class OverrideSource:
         return self.base.get(path)
 
 
-class SiteHandle:
-    """A running server: ``base_url`` and what it served (thread-safe counters)."""
+REQUEST_LOG_SIZE = 10_000
 
-    def __init__(self, server: ThreadingHTTPServer, source: PageSource) -> None:
+
+class SiteHandle:
+    """A running server: ``base_url`` and what it served (thread-safe counters).
+
+    ``request_headers`` keeps the (path, headers) of the last ``request_log_size``
+    requests only, so a long-running server does not grow with the requests it answers;
+    the counters (``requests``, ``bytes_sent``, ``paths``, ``statuses``) count them all.
+    """
+
+    def __init__(
+        self,
+        server: ThreadingHTTPServer,
+        source: PageSource,
+        request_log_size: int = REQUEST_LOG_SIZE,
+    ) -> None:
         self.server = server
         self.source = source
         self.stopping = threading.Event()
@@ -143,7 +156,7 @@ class SiteHandle:
         self.statuses: Counter[int] = Counter()
         self.requests = 0
         self.bytes_sent = 0
-        self.request_headers: list[tuple[str, dict[str, str]]] = []
+        self.request_headers: deque[tuple[str, dict[str, str]]] = deque(maxlen=request_log_size)
         host, port = server.server_address[:2]
         self.base_url = f"http://{host}:{port}"
 
