@@ -46,4 +46,59 @@ def test_failures_relisting_lastmod_and_refresh_all_force_a_check() -> None:
 def test_the_policy_explains_itself_in_one_line() -> None:
     text = POLICY.describe()
     assert "20 h" in text and "168 h" in text and "\n" not in text
+    assert "lastmod" in text and "every 30 d" in text
     assert "refresh all" in RefreshPolicy(refresh_all=True).describe()
+
+
+def test_a_site_map_lastmod_is_trusted_when_not_newer_than_the_last_check() -> None:
+    old_lastmod = NOW - timedelta(days=10)
+    for hours in (25, 24 * 8):  # due without a lastmod, trusted with one
+        assert POLICY.decide(page(hours), None, NOW).action is Action.CHECK
+        decision = POLICY.decide(page(hours), old_lastmod, NOW)
+        assert decision.action is Action.SKIP and "lastmod" in decision.why
+    newer = POLICY.decide(page(25), NOW - timedelta(hours=1), NOW)
+    assert newer.action is Action.CHECK and "newer" in newer.why
+    # failures, relisting and --refresh all still win over a trusted lastmod
+    assert POLICY.decide(page(25, last_outcome="failed"), old_lastmod, NOW).action is Action.CHECK
+    assert POLICY.decide(page(25, is_listed=False), old_lastmod, NOW).action is Action.CHECK
+    assert RefreshPolicy(refresh_all=True).decide(page(1), old_lastmod, NOW).action is Action.CHECK
+
+
+def test_the_safety_recheck_spreads_every_page_evenly_over_the_cycle() -> None:
+    slugs = [f"event-{i}" for i in range(3000)]
+    checked_at = NOW - timedelta(days=20)  # older than half a cycle, younger than two
+    lastmod = checked_at - timedelta(days=1)
+    per_night = []
+    nights_of: dict[str, list[int]] = {s: [] for s in slugs}
+    for night in range(30):
+        now = NOW + timedelta(days=night)
+        due = [
+            s
+            for s in slugs
+            if POLICY.decide(page(0, slug=s, last_checked_at=checked_at), lastmod, now).action
+            is Action.CHECK
+        ]
+        per_night.append(len(due))
+        for s in due:
+            nights_of[s].append(night)
+    assert all(len(nights) == 1 for nights in nights_of.values())  # once per 30 nights
+    assert min(per_night) > 100 * 0.6 and max(per_night) < 100 * 1.4  # ~3000/30 a night
+    why = POLICY.decide(page(0, slug=slugs[0], last_checked_at=checked_at), lastmod, NOW)
+    assert why.why.startswith(("safety re-check", "site-map lastmod not newer"))
+
+
+def test_the_safety_recheck_waits_half_a_cycle_and_never_more_than_two() -> None:
+    lastmod = NOW - timedelta(days=90)
+    slugs = [f"event-{i}" for i in range(300)]
+
+    def due(days_ago: float) -> int:
+        return sum(
+            POLICY.decide(page(24 * days_ago, slug=s), lastmod, NOW).action is Action.CHECK
+            for s in slugs
+        )
+
+    assert due(1) == 0 and due(14) == 0  # a fresh full crawl is not re-checked next nights
+    assert 0 < due(16) < 30  # its bucket's share only
+    assert due(60) == len(slugs)  # missed nights: every page past two cycles is due
+    weekly = RefreshPolicy(lastmod_recheck_after=timedelta(days=1))
+    assert all(weekly.decide(page(24, slug=s), lastmod, NOW).action is Action.CHECK for s in slugs)

@@ -272,13 +272,14 @@ def start_server(
     port: int = 0,
     host: str = "127.0.0.1",
     gzip_sitemap: bool = False,
+    request_log_size: int = REQUEST_LOG_SIZE,
 ) -> SiteHandle:
     """Start serving in a background thread; call ``handle.stop()`` when done."""
     if isinstance(source, str | Path):
         source = DirectorySource(source, gzip_sitemap=gzip_sitemap)
     ref: list[SiteHandle] = []
     server = _Server((host, port), _make_handler(ref))
-    handle = SiteHandle(server, source)
+    handle = SiteHandle(server, source, request_log_size)
     ref.append(handle)
     threading.Thread(target=server.serve_forever, name="finishers-site", daemon=True).start()
     return handle
@@ -290,9 +291,12 @@ def serve_site(
     port: int = 0,
     host: str = "127.0.0.1",
     gzip_sitemap: bool = False,
+    request_log_size: int = REQUEST_LOG_SIZE,
 ) -> Iterator[SiteHandle]:
     """Serve a site folder or a :class:`PageSource` on 127.0.0.1 for the ``with`` block."""
-    handle = start_server(source, port=port, host=host, gzip_sitemap=gzip_sitemap)
+    handle = start_server(
+        source, port=port, host=host, gzip_sitemap=gzip_sitemap, request_log_size=request_log_size
+    )
     try:
         yield handle
     finally:

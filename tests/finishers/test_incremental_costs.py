@@ -1,0 +1,170 @@
+"""What a next night costs: the run's clock, the site-map lastmod policy, the conditional
+site map, event rows read back only when their listing flips, the server's bounded log.
+
+Real local HTTP server (the committed snapshot), real warehouse: no mocks.
+"""
+
+from __future__ import annotations
+
+import shutil
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ingestion.finishers.crawl import run_crawl
+from ingestion.finishers.crawl_state import EventState, load_state
+from ingestion.finishers.sitemap import parse_sitemap
+from ingestion.finishers.snapshot.build_snapshot import (
+    NIGHT2_CHANGES,
+    SITE_DIR,
+    SITE_NIGHT2_DIR,
+    snapshot_events,
+)
+from ingestion.finishers.snapshot.server import SiteHandle, serve_site
+from ingestion.warehouse import current_warehouse
+
+from .conftest import Query
+
+N_EVENTS = len(snapshot_events())
+T0 = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # after every <lastmod> of the snapshot
+SITEMAP = "/sitemap/events.xml"
+
+
+def _slugs_with_lastmod(site_dir: Path) -> set[str]:
+    _, items = parse_sitemap((site_dir / "sitemap" / "events.xml").read_bytes())
+    return {loc.rstrip("/").rsplit("/", 1)[-1] for loc, lastmod in items if lastmod}
+
+
+def _at(moment: datetime):
+    return lambda: moment
+
+
+def test_the_clock_dates_the_run_and_lastmod_spares_the_next_night(
+    duckdb_env: dict[str, str], site: SiteHandle, query: Query
+) -> None:
+    first = run_crawl(base_url=site.base_url, clock=_at(T0))
+    assert first.new == N_EVENTS
+    assert query("select started_at, finished_at from raw_finishers.ingest_runs") == [(T0, T0)]
+    assert query("select distinct last_checked_at, first_seen_at from raw_finishers.pages") == [
+        (T0, T0)
+    ]
+    assert query("select distinct first_seen_at from raw_finishers.events") == [(T0,)]
+
+    with_lastmod = _slugs_with_lastmod(SITE_DIR)
+    assert 0 < len(with_lastmod) < N_EVENTS  # the snapshot has both kinds of entries
+    site.reset_counters()
+    second = run_crawl(base_url=site.base_url, clock=_at(T0 + timedelta(hours=24)))
+    checked = {p.removeprefix("/course/") for p in site.paths if p.startswith("/course/")}
+    # pages whose lastmod is not newer than their last check are trusted; the others are
+    # due after 20 h and answer 304
+    assert checked == {s["event"]["slug"] for s in snapshot_events()} - with_lastmod
+    assert second.skipped_fresh == len(with_lastmod)
+    assert second.not_modified == N_EVENTS - len(with_lastmod) and second.fetched == 0
+    assert "lastmod" in second.refresh_policy and "every 30 d" in second.refresh_policy
+    assert query(
+        "select count(*) from raw_finishers.pages where last_checked_at = "
+        f"timestamptz '{(T0 + timedelta(hours=24)).isoformat()}'"
+    ) == [(N_EVENTS - len(with_lastmod),)]
+
+
+def test_the_safety_recheck_cycle_is_configurable(
+    duckdb_env: dict[str, str], site: SiteHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_crawl(base_url=site.base_url, clock=_at(T0))
+    monkeypatch.setenv("FINISHERS_LASTMOD_RECHECK_DAYS", "1")  # every page, every night
+    site.reset_counters()
+    summary = run_crawl(base_url=site.base_url, clock=_at(T0 + timedelta(hours=24)))
+    assert summary.not_modified == N_EVENTS and summary.skipped_fresh == 0
+    assert "every 1 d" in summary.refresh_policy
+
+
+def test_the_site_map_is_asked_for_conditionally(
+    warehouse_env: dict[str, str], tmp_path: Path, query: Query
+) -> None:
+    site_dir = tmp_path / "site"
+    shutil.copytree(SITE_DIR, site_dir)
+    with serve_site(site_dir) as site:
+        run_crawl(base_url=site.base_url)
+        stored = query("select url, etag, entries, items from raw_finishers.sitemaps")
+        assert len(stored) == 1 and stored[0][0] == site.base_url + SITEMAP
+        assert stored[0][1] and stored[0][2] == N_EVENTS and "/course/" in stored[0][3]
+
+        site.reset_counters()  # unchanged: a 304, served from the stored entries
+        second = run_crawl(base_url=site.base_url, refresh="all")
+        assert second.discovered == N_EVENTS and second.not_modified == N_EVENTS
+        assert site.paths[SITEMAP] == 1 and site.statuses[304] == N_EVENTS + 1
+        asked = [h for p, h in site.request_headers if p == SITEMAP]
+        assert asked[0]["if-none-match"] == stored[0][1]
+
+        # stored entries lost: the 304 is not trusted, the site map is downloaded again
+        conn = current_warehouse().connect()
+        try:
+            conn.cursor().execute("update raw_finishers.sitemaps set items = null")
+            conn.commit()
+        finally:
+            conn.close()
+        site.reset_counters()
+        third = run_crawl(base_url=site.base_url)
+        assert third.discovered == N_EVENTS and third.unlisted == 0
+        assert site.paths[SITEMAP] == 2 and site.statuses[304] == 1
+        assert query("select entries from raw_finishers.sitemaps") == [(N_EVENTS,)]
+
+        # the site map changes: downloaded (200) and its new entries used
+        xml = (SITE_NIGHT2_DIR / "sitemap" / "events.xml").read_bytes()
+        (site_dir / "sitemap" / "events.xml").write_bytes(xml)
+        new_page = f"course/{NIGHT2_CHANGES['new']['slug']}.html"
+        shutil.copy(SITE_NIGHT2_DIR / new_page, site_dir / new_page)
+        site.reset_counters()
+        fourth = run_crawl(base_url=site.base_url)
+        assert site.statuses[304] == 0 and site.paths[SITEMAP] == 1
+        assert fourth.discovered == N_EVENTS  # one event gone from it, one new
+        assert fourth.new == 1 and fourth.unlisted == 1
+
+
+def test_listing_flips_reland_the_full_stored_row(
+    warehouse_env: dict[str, str], query: Query
+) -> None:
+    columns = (
+        "id, slug, name, subtitle, long_description, latitude, longitude, tags, "
+        "edition_start_date, content_hash, first_seen_at, content_changed_at"
+    )
+    vanished = NIGHT2_CHANGES["vanished"]
+    where = f"from raw_finishers.events where id = '{vanished['event_id']}'"
+    with serve_site(SITE_DIR) as night1:
+        run_crawl(base_url=night1.base_url)
+    before = query(f"select {columns} {where}")
+    assert before[0][2]  # the row is read back whole, not kept in memory by the crawl
+
+    state = load_state(current_warehouse())
+    assert len(state.events) == N_EVENTS
+    assert all(isinstance(e, EventState) for e in state.events.values())
+    assert not hasattr(state.events[vanished["event_id"]], "long_description")
+
+    with serve_site(SITE_NIGHT2_DIR) as night2:
+        summary = run_crawl(base_url=night2.base_url)
+    assert summary.unlisted == 1
+    assert query(f"select {columns} {where}") == before  # re-landed whole, from the warehouse
+    assert query(f"select is_listed {where}") == [(False,)]
+    assert load_state(current_warehouse()).events[vanished["event_id"]].is_listed is False
+
+    with serve_site(SITE_DIR) as night3:
+        summary = run_crawl(base_url=night3.base_url)
+    assert summary.not_modified == 1  # relisted on a 304: its row is read back too
+    assert query(f"select {columns} {where}") == before
+    assert query(f"select is_listed, last_seen_at is not null {where}") == [(True, True)]
+
+
+def test_the_servers_request_log_is_bounded() -> None:
+    with serve_site(SITE_DIR, request_log_size=5) as site:
+        for n in range(12):
+            with urllib.request.urlopen(f"{site.base_url}/robots.txt?{n}") as answer:
+                answer.read()
+        with urllib.request.urlopen(site.base_url + SITEMAP) as answer:
+            answer.read()
+        assert site.requests == 13 and site.paths["/robots.txt"] == 12
+        assert len(site.request_headers) == 5
+        assert site.request_headers[-1][0] == SITEMAP
+        site.reset_counters()
+        assert len(site.request_headers) == 0
