@@ -74,6 +74,7 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "description": "text",
         "activities": "text",
         "content_hash": "text",
+        "is_deleted": "boolean",
         "_dlt_load_id": "text",
         "_dlt_id": "text",
     },

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('raw_finishers', 'races') }}
+    where not coalesce(is_deleted, false)
 
 ),
 
