@@ -211,7 +211,7 @@ def warehouse_env(kind: str, work: Path, keep: bool = False) -> Iterator[dict[st
     base = {"DLT_PIPELINES_DIR": str(work / "dlt_pipelines")}
     if kind == "duckdb":
         (work / "warehouse").mkdir(parents=True, exist_ok=True)
-        yield {**base, "DBT_TARGET": "dev", "DUCKDB_PATH": str(work / "warehouse" / "bouge.duckdb")}
+        yield {**base, "DBT_TARGET": "dev", "DUCKDB_PATH": str(work / "warehouse" / "dev.duckdb")}
         return
     dbname = f"bouge_bench_{uuid.uuid4().hex[:8]}"
     _pg_admin(f'CREATE DATABASE "{dbname}"')
@@ -427,6 +427,14 @@ def run(opts: Options) -> dict[str, Any]:
 
 
 # -- summary and targets ----------------------------------------------------------------------
+def _sitemap_bytes(crawl: Any) -> Any:
+    """Site-map body bytes the server sent (0 when it answered 304), else their size."""
+    sent = _get(crawl, "server", "sent_bytes_by_prefix")
+    if isinstance(sent, dict):
+        return sent.get("/sitemap", 0)
+    return _get(crawl, "server", "generated_bytes_by_kind", "sitemap")
+
+
 def _get(data: Any, *path: str) -> Any:
     for key in path:
         if not isinstance(data, dict):
@@ -499,7 +507,8 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
             "night2_page_fetches_ratio": _ratio(
                 _get(c2, "metrics", "summary", "fetched"), _get(c1, "metrics", "summary", "fetched")
             ),
-            "night2_sitemap_bytes": _get(c2, "server", "generated_bytes_by_kind", "sitemap"),
+            # body bytes sent for the site map (0 when it answered 304), else its size
+            "night2_sitemap_bytes": _sitemap_bytes(c2),
             "geocode_night1_wall_s": _get(p, "geocode_night1", "metrics", "wall_s"),
             "geocode_night2_wall_s": _get(p, "geocode_night2", "metrics", "wall_s"),
             "geocode_night2_provider_calls": provider_calls(_get(p, "geocode_night2", "metrics")),

@@ -32,7 +32,7 @@ def _pg_admin_connection():
 @pytest.fixture
 def duckdb_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """DBT_TARGET=dev on a DuckDB file of this test's own."""
-    env = {"DBT_TARGET": "dev", "DUCKDB_PATH": str(tmp_path / "warehouse" / "bouge.duckdb")}
+    env = {"DBT_TARGET": "dev", "DUCKDB_PATH": str(tmp_path / "warehouse" / "dev.duckdb")}
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("DLT_PIPELINES_DIR", str(tmp_path / "dlt_pipelines"))
