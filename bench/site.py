@@ -197,6 +197,7 @@ def _handle_stats(handle: Any) -> dict[str, Any]:
             "bytes": handle.bytes_sent,
             "not_modified": handle.statuses.get(304, 0),
             "statuses": {str(k): v for k, v in handle.statuses.items()},
+            "sent_bytes_by_prefix": dict(getattr(handle, "bytes_by_prefix", {})),
         }
 
 

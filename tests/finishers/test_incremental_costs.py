@@ -166,5 +166,8 @@ def test_the_servers_request_log_is_bounded() -> None:
         assert site.requests == 13 and site.paths["/robots.txt"] == 12
         assert len(site.request_headers) == 5
         assert site.request_headers[-1][0] == SITEMAP
+        sitemap_size = len((SITE_DIR / "sitemap" / "events.xml").read_bytes())
+        assert site.bytes_by_prefix["/sitemap"] == sitemap_size  # bounded: one key a segment
+        assert set(site.bytes_by_prefix) == {"/robots.txt", "/sitemap"}
         site.reset_counters()
-        assert len(site.request_headers) == 0
+        assert len(site.request_headers) == 0 and not site.bytes_by_prefix

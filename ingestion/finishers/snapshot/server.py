@@ -154,6 +154,8 @@ class SiteHandle:
         self._lock = threading.Lock()
         self.paths: Counter[str] = Counter()
         self.statuses: Counter[int] = Counter()
+        # body bytes sent per first path segment (/course, /sitemap, /robots.txt): bounded
+        self.bytes_by_prefix: Counter[str] = Counter()
         self.requests = 0
         self.bytes_sent = 0
         self.request_headers: deque[tuple[str, dict[str, str]]] = deque(maxlen=request_log_size)
@@ -166,12 +168,14 @@ class SiteHandle:
             self.bytes_sent += sent
             self.paths[path] += 1
             self.statuses[status] += 1
+            self.bytes_by_prefix["/" + path.lstrip("/").split("/", 1)[0]] += sent
             self.request_headers.append((path, headers))
 
     def reset_counters(self) -> None:
         with self._lock:
             self.paths.clear()
             self.statuses.clear()
+            self.bytes_by_prefix.clear()
             self.requests = 0
             self.bytes_sent = 0
             self.request_headers.clear()
