@@ -110,6 +110,10 @@ class RefreshPolicy:
             return Decision(Action.CHECK, "never checked")
         if lastmod is not None and lastmod > state.last_checked_at:
             return Decision(Action.CHECK, "site-map lastmod newer than last check")
+        # A date-only <lastmod> reads as midnight: a page changed later on the day of its
+        # last check keeps a lastmod older than that check. Its value moving is enough.
+        if lastmod is not None and state.sitemap_lastmod not in (None, lastmod):
+            return Decision(Action.CHECK, "site-map lastmod moved since last check")
         if lastmod is not None:
             if self.recheck_bucket_due(state.slug, state.last_checked_at, now):
                 return Decision(Action.CHECK, "safety re-check (lastmod unchanged)")

@@ -101,7 +101,8 @@ def test_source_serves_sitemap_pages_and_removals() -> None:
 
 
 def test_crawler_parser_reads_generated_pages(cat: Catalogue) -> None:
-    parser = pytest.importorskip("ingestion.finishers.parser")
+    from ingestion.finishers import parser
+
     parsed = 0
     for index in range(50):
         if cat.page_kind(index) == "event":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -217,17 +216,24 @@ def test_content_hash_ignores_build_id_and_key_order_but_sees_changes() -> None:
     assert content_hash(changed) != content_hash(props)
 
 
-def test_extract_next_data_without_dom_parse_is_fast() -> None:
+def test_extract_next_data_needs_no_dom_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The script tag is cut out of the page text: no HTML parser is ever built.
+
+    (Its speed is measured by `make bench`, never asserted here.)
+    """
+    import html.parser
+
+    import bs4
+
+    def no_dom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a DOM parser was built")
+
+    monkeypatch.setattr(bs4.BeautifulSoup, "__init__", no_dom)
+    monkeypatch.setattr(html.parser.HTMLParser, "__init__", no_dom)
     pages = [(SITE_DIR / "course" / f"{slug}.html").read_bytes() for slug in EVENTS]
     assert extract_next_data(pages[0].decode())["buildId"]
-    n = 0
-    start = time.perf_counter()
-    while time.perf_counter() - start < 0.5:
-        for body in pages:
-            parse_event_page(body, "x")
-            n += 1
-    rate = n / (time.perf_counter() - start)
-    assert rate >= 500, f"{rate:.0f} pages/s"
+    parsed = [parse_event_page(body, "x") for body in pages]
+    assert all(page.event_id for page in parsed)
 
 
 @pytest.mark.parametrize(

@@ -102,3 +102,18 @@ def test_the_safety_recheck_waits_half_a_cycle_and_never_more_than_two() -> None
     assert due(60) == len(slugs)  # missed nights: every page past two cycles is due
     weekly = RefreshPolicy(lastmod_recheck_after=timedelta(days=1))
     assert all(weekly.decide(page(24, slug=s), lastmod, NOW).action is Action.CHECK for s in slugs)
+
+
+def test_a_date_only_lastmod_that_moves_on_the_day_of_the_check_is_not_missed() -> None:
+    """Crawled at 02:30, changed that afternoon: the site map says the same day, midnight."""
+    checked_at = datetime(2026, 11, 20, 2, 30, tzinfo=UTC)
+    seen = page(0, last_checked_at=checked_at, sitemap_lastmod=datetime(2026, 11, 19, tzinfo=UTC))
+    same_day = datetime(2026, 11, 20, tzinfo=UTC)  # older than the check, but it moved
+    for night in (21, 22, 25):
+        now = datetime(2026, 11, night, 2, 30, tzinfo=UTC)
+        decision = POLICY.decide(seen, same_day, now)
+        assert decision.action is Action.CHECK and "moved" in decision.why
+    unchanged = page(0, last_checked_at=checked_at, sitemap_lastmod=same_day)
+    assert POLICY.decide(unchanged, same_day, datetime(2026, 11, 21, 2, 30, tzinfo=UTC)).action is (
+        Action.SKIP
+    )

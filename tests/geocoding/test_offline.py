@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import time
 from pathlib import Path
 
 import numpy as np
@@ -122,14 +121,15 @@ def test_offline_provider_rows(gazetteer: Gazetteer) -> None:
     assert point.country_code == "FR" and point.provider_version == gazetteer.version
 
 
-def test_locate_points_is_fast(gazetteer: Gazetteer) -> None:
-    """The function the benchmark times (12k points, target < 2 s); loose bound here."""
+def test_locate_points_answers_every_point_of_a_batch(gazetteer: Gazetteer) -> None:
+    """The function the benchmark times (12k points); its speed is `make bench`'s business."""
     rng = np.random.default_rng(7)
     points = list(zip(rng.uniform(42.5, 51, 12_000), rng.uniform(-4.5, 8, 12_000), strict=True))
-    started = time.perf_counter()
+    points[0] = (48.858401, 2.294499)  # Eiffel Tower
     hits = locate_points(points)
     assert len(hits) == 12_000
-    assert time.perf_counter() - started < 10
+    assert hits[0].commune is not None and hits[0].commune.insee_code == "75056"
+    assert hits[0].match == "polygon"
 
 
 def test_missing_or_damaged_gazetteer_says_how_to_rebuild(tmp_path: Path) -> None:
