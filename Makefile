@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DBT := $(VENV)/bin/dbt
 UV ?= $(shell command -v uv 2>/dev/null || echo $(VENV)/../.uv-missing)
-GAZETTEER := data/gazetteer/communes.wkb.gz
+GAZETTEER := $(or $(GEOCODING_GAZETTEER),data/gazetteer/communes.wkb.gz)
 ARGS ?=
 
 .PHONY: help install gazetteer ingest crawl geocode dbt-build build serve demo docs test lint format bench clean
