@@ -7,7 +7,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DBT := $(VENV)/bin/dbt
 UV ?= $(shell command -v uv 2>/dev/null || echo $(VENV)/../.uv-missing)
-GAZETTEER := $(or $(GEOCODING_GAZETTEER),data/gazetteer/communes.wkb.gz)
+GAZETTEER := data/gazetteer/communes.wkb.gz
+ifdef GEOCODING_GAZETTEER
+GAZETTEER := $(GEOCODING_GAZETTEER)
+endif
 ARGS ?=
 
 .PHONY: help install gazetteer ingest crawl geocode dbt-build build serve demo docs test lint format bench clean

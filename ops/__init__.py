@@ -1,1 +1,0 @@
-"""Small operational scripts (run summary, container build) around the pipeline."""
