@@ -1,5 +1,6 @@
 # The pipeline image: the repo + its locked environment; `make` drives it as on a laptop.
-# Built by docker-compose.yml (service `pipeline`), context = the repo root.
+# Built by docker-compose.yml (service `pipeline`), context = the repo root; the context
+# filter is pipeline.Dockerfile.dockerignore next to this file (BuildKit: <Dockerfile>.dockerignore).
 FROM python:3.11-slim
 
 # make runs the pipeline; ca-certificates for the HTTPS crawl.

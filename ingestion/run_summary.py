@@ -5,8 +5,8 @@ the last ``raw_finishers.ingest_runs`` row, that run's ``raw_finishers.rejects``
 the last run of ``raw_geocoding.geocoding_runs`` when that table exists, and, if given,
 the dbt results of a ``run_results.json``.
 
-    python -m ops.run_summary                       # or: python ops/run_summary.py
-    python -m ops.run_summary --run-results target/run_results.json >> "$GITHUB_STEP_SUMMARY"
+    python -m ingestion.run_summary                 # or: python ingestion/run_summary.py
+    python -m ingestion.run_summary --run-results target/run_results.json >> "$GITHUB_STEP_SUMMARY"
 
 Exit status 0 when a summary was printed (also "no run recorded yet"), 1 when the
 warehouse could not be read.

@@ -1,4 +1,7 @@
-"""docker-compose.yml and ops/Dockerfile, checked by structure (no Docker engine needed)."""
+"""docker-compose.yml and .ci/pipeline.Dockerfile, checked by structure (no Docker engine needed).
+
+The schema check of docker-compose.yml is test_compose_schema.py; these are the project's rules.
+"""
 
 from __future__ import annotations
 
@@ -125,7 +128,9 @@ def test_dockerfile_builds_the_locked_environment(services: dict):
 
 def test_build_context_never_ships_the_host_venv(services: dict):
     build = services["pipeline"]["build"]
-    ignore = REPO_ROOT / build["context"] / f"{build['dockerfile']}.dockerignore"
+    dockerfile = REPO_ROOT / build["context"] / build["dockerfile"]
+    # BuildKit's Dockerfile-specific ignore file: <Dockerfile name>.dockerignore, same folder.
+    ignore = dockerfile.with_name(f"{dockerfile.name}.dockerignore")
     patterns = ignore.read_text().split()
     assert ".venv" in patterns
     assert ".dlt/secrets.toml" in patterns

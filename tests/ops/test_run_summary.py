@@ -1,4 +1,4 @@
-"""ops/run_summary.py on a real warehouse: rows landed with dlt, the script run as CI runs it."""
+"""ingestion/run_summary.py on a real warehouse: rows landed with dlt, run as CI runs it."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import dlt
 import pytest
 
+from ingestion.run_summary import CRAWL_COUNTERS
 from ingestion.warehouse import current_warehouse, dlt_pipelines_dir
-from ops.run_summary import CRAWL_COUNTERS
 from tests.ops.repo_files import REPO_ROOT
 
 NIGHT = datetime(2026, 11, 27, 2, 30, tzinfo=UTC)
@@ -45,9 +45,9 @@ def _land(pipeline_name: str, dataset: str, table: str, rows: list[dict]) -> Non
 
 def _summary(*args: str, script: str = "-m") -> subprocess.CompletedProcess:
     command = (
-        [sys.executable, "-m", "ops.run_summary"]
+        [sys.executable, "-m", "ingestion.run_summary"]
         if script == "-m"
-        else [sys.executable, str(REPO_ROOT / "ops" / "run_summary.py")]
+        else [sys.executable, str(REPO_ROOT / "ingestion" / "run_summary.py")]
     )
     return subprocess.run(
         [*command, *args],

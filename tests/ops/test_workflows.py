@@ -191,10 +191,10 @@ def test_nightly_pipeline_steps(pipeline_job: dict):
 
 
 def test_nightly_always_publishes_the_summary_and_artifacts(pipeline_job: dict):
-    _, summary = _step(pipeline_job, r"\bops\.run_summary\b")
+    _, summary = _step(pipeline_job, r"\bingestion\.run_summary\b")
     assert summary["if"] == "always()"
     assert "$GITHUB_STEP_SUMMARY" in summary["run"]
-    assert importlib.util.find_spec("ops.run_summary") is not None
+    assert importlib.util.find_spec("ingestion.run_summary") is not None
 
     upload = _uses(pipeline_job, "actions/upload-artifact")
     assert upload["if"] == "always()"
