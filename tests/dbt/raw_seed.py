@@ -78,6 +78,13 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "_dlt_load_id": "text",
         "_dlt_id": "text",
     },
+    "raw_finishers._dlt_loads": {
+        "load_id": "text",
+        "schema_name": "text",
+        "status": "bigint",
+        "inserted_at": "timestamp with time zone",
+        "schema_version_hash": "text",
+    },
     "raw_finishers.pages": {
         "slug": "text",
         "url": "text",
@@ -151,6 +158,13 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "geocoded_at": "timestamp with time zone",
         "_dlt_load_id": "text",
         "_dlt_id": "text",
+    },
+    "raw_geocoding._dlt_loads": {
+        "load_id": "text",
+        "schema_name": "text",
+        "status": "bigint",
+        "inserted_at": "timestamp with time zone",
+        "schema_version_hash": "text",
     },
     "raw_geocoding.geocoded_points": {
         "point_key": "text",
@@ -510,8 +524,19 @@ def _insert(cur: Any, table: str, rows: list[dict[str, Any]], paramstyle: str) -
         cur.execute(sql, [row.get(c) for c in columns])
 
 
-def land(conn: Any, kind: str, night: dict[str, Any], load_time: datetime) -> str:
-    """Land one night's changes as dlt would (merge dispositions), return the load id."""
+def land(
+    conn: Any,
+    kind: str,
+    night: dict[str, Any],
+    load_time: datetime,
+    committed_at: datetime | None = None,
+) -> str:
+    """Land one night's changes as dlt would (merge dispositions), return the load id.
+
+    The load id is ``load_time`` (dlt: when the package was extracted); each dataset's
+    ``_dlt_loads`` records the commit at ``committed_at`` (default: ``load_time``). A
+    later ``committed_at`` is a package extracted before a crash and loaded on resume.
+    """
     load_id = f"{load_time.timestamp():.6f}"
     paramstyle = "qmark" if kind == "duckdb" else "format"
     cur = conn.cursor()
@@ -588,19 +613,73 @@ def land(conn: Any, kind: str, night: dict[str, Any], load_time: datetime) -> st
         ],
         paramstyle,
     )
+    for dataset, schema_name in (("raw_finishers", "finishers"), ("raw_geocoding", "geocoding")):
+        _insert(
+            cur,
+            f"{dataset}._dlt_loads",
+            [
+                {
+                    "load_id": load_id,
+                    "schema_name": schema_name,
+                    "status": 0,
+                    "inserted_at": (committed_at or load_time).isoformat(),
+                    "schema_version_hash": "seed",
+                }
+            ],
+            paramstyle,
+        )
     conn.commit()
     return load_id
 
 
-def seed_night(night: int, load_time: datetime | None = None) -> str:
-    """Create (if needed) and land night 1 or 2 into the warehouse chosen by DBT_TARGET."""
+def resumed_changes() -> dict[str, list[dict[str, Any]]]:
+    """A package resumed after a crash: E_PARIS renamed (content h-paris-3), its races."""
+    n2 = night2_changes()
+    paris = copy.deepcopy(next(e for e in n2["events"] if e["id"] == E_PARIS))
+    paris.update(name=RESUMED_NAME, content_hash="h-paris-3")
+    return {
+        "events": [paris],
+        "races": [copy.deepcopy(r) for r in n2["races"] if r["event_id"] == E_PARIS],
+        "relanded_race_parents": [E_PARIS],
+        "locations": [],
+    }
+
+
+RESUMED_NAME = "10 km de Paris Centre (reprise)"
+
+
+def unlocated_changes() -> dict[str, list[dict[str, Any]]]:
+    """E_PARIS loses its coordinates: re-landed, and its location re-landed without a point."""
+    paris = resumed_changes()
+    event = paris["events"][0]
+    event.update(
+        latitude=None, longitude=None, coordinates_precision=None, content_hash="h-paris-4"
+    )
+    location = _location(E_PARIS, 0.0, 0.0, "city", None, None, None, None, None)
+    location.update(
+        latitude=None, longitude=None, precision=None, country_code=None, status="no_location"
+    )
+    return {**paris, "locations": [location]}
+
+
+def seed_night(
+    night: int | str, load_time: datetime | None = None, committed_at: datetime | None = None
+) -> str:
+    """Create (if needed) and land night 1 or 2 (or ``"resumed"``, ``"unlocated"``) into
+    the warehouse chosen by DBT_TARGET."""
     from ingestion.warehouse import current_warehouse
 
     warehouse = current_warehouse()
     conn = warehouse.connect()
     try:
         create_raw_tables(conn)
-        data = night1() if night == 1 else night2_changes()
-        return land(conn, warehouse.kind, data, load_time or datetime.now(UTC))
+        nights = {
+            1: night1,
+            2: night2_changes,
+            "resumed": resumed_changes,
+            "unlocated": unlocated_changes,
+        }
+        data = nights[night]()
+        return land(conn, warehouse.kind, data, load_time or datetime.now(UTC), committed_at)
     finally:
         conn.close()

@@ -15,7 +15,16 @@ import pytest
 from ingestion.warehouse import current_warehouse
 
 from .helpers import mart_contents, records, relation, run_dbt
-from .raw_seed import E_GONE, E_LEMAN, E_QUIET, E_VOSGES, R_LEMAN_6H, seed_night
+from .raw_seed import (
+    E_GONE,
+    E_LEMAN,
+    E_PARIS,
+    E_QUIET,
+    E_VOSGES,
+    R_LEMAN_6H,
+    RESUMED_NAME,
+    seed_night,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -61,6 +70,14 @@ def test_incremental_reads_only_new_loads(duckdb_env: dict[str, str], tmp_path: 
     versions = records(f"select max(version) as v from {relation('bouge', 'registered_poi')}")
     assert versions == [{"v": 2}]  # night 3 brought no new content
 
+    # A dlt package extracted before a crash (load id 36 h old, before night 2's build)
+    # and committed on resume, after night 3's build: its load id is far before the
+    # cutoff (newest row - 6 h), its commit (_dlt_loads.inserted_at) after it.
+    seed_night("resumed", now - timedelta(hours=36), committed_at=now + timedelta(hours=1))
+    run_dbt(BUILD, tmp_path)
+    resumed = records(f"select name, content_hash from {poi} where original_id = '{E_PARIS}'")
+    assert resumed == [{"name": RESUMED_NAME, "content_hash": "h-paris-3"}]
+
     before = mart_contents()
     run_dbt([*BUILD, "--full-refresh"], tmp_path)
     after = mart_contents()
@@ -68,3 +85,17 @@ def test_incremental_reads_only_new_loads(duckdb_env: dict[str, str], tmp_path: 
     changed = {mart: set(after[mart]) ^ set(before[mart]) for mart in before}
     assert {mart for mart, rows in changed.items() if rows} == {"poi"}
     assert {row[1:3] for row in changed["poi"]} == {("finishers", E_QUIET)}
+
+    # E_PARIS loses its location (event and location re-landed without a point): its
+    # address_poi link goes, as a full refresh (which never sees it) would have it.
+    paris_links = (
+        f"select ap.poi_id from {relation('bouge', 'address_poi')} as ap"
+        f" join {poi} as p on ap.poi_id = p.poi_id where p.original_id = '{E_PARIS}'"
+    )
+    assert len(records(paris_links)) == 1
+    seed_night("unlocated", now + timedelta(hours=2))
+    run_dbt(BUILD, tmp_path)
+    assert records(paris_links) == []
+    incremental_links = mart_contents()["address_poi"]
+    run_dbt([*BUILD, "--full-refresh"], tmp_path)
+    assert mart_contents()["address_poi"] == incremental_links

@@ -1,8 +1,28 @@
+{#- When each dlt load committed. A load package resumed after a crash keeps its old
+    `_dlt_load_id`, so the load id alone could fall before the incremental cutoff:
+    `loaded_at` is the commit time (`_dlt_loads.inserted_at`, the latest one if the
+    commit was recorded twice), and the load id's time only while the load is unfinished. -#}
+
 with
+
+loads as (
+
+    select
+        load_id,
+        max(inserted_at) as committed_at
+    from {{ source('raw_finishers', '_dlt_loads') }}
+    group by load_id
+
+),
 
 source as (
 
-    select * from {{ source('raw_finishers', 'events') }}
+    select
+        events.*,
+        loads.committed_at
+    from {{ source('raw_finishers', 'events') }} as events
+    left join loads
+        on events._dlt_load_id = loads.load_id
 
 ),
 
@@ -40,7 +60,10 @@ renamed as (
         cast(first_seen_at as timestamp with time zone) as first_seen_at,
         cast(last_seen_at as timestamp with time zone) as last_seen_at,
         cast(content_changed_at as timestamp with time zone) as content_changed_at,
-        {{ load_id_to_timestamp('_dlt_load_id') }} as loaded_at
+        coalesce(
+            cast(committed_at as timestamp with time zone),
+            {{ load_id_to_timestamp('_dlt_load_id') }}
+        ) as loaded_at
 
     from source
 

@@ -1,9 +1,26 @@
+{#- Commit time of each dlt load (see stg_finishers__events). -#}
+
 with
+
+loads as (
+
+    select
+        load_id,
+        max(inserted_at) as committed_at
+    from {{ source('raw_finishers', '_dlt_loads') }}
+    group by load_id
+
+),
 
 source as (
 
-    select * from {{ source('raw_finishers', 'races') }}
-    where not coalesce(is_deleted, false)
+    select
+        races.*,
+        loads.committed_at
+    from {{ source('raw_finishers', 'races') }} as races
+    left join loads
+        on races._dlt_load_id = loads.load_id
+    where not coalesce(races.is_deleted, false)
 
 ),
 
@@ -33,7 +50,10 @@ renamed as (
         cast(is_most_popular as boolean) as is_most_popular,
         cast(activities as text) as legs_json,
         cast(content_hash as text) as content_hash,
-        {{ load_id_to_timestamp('_dlt_load_id') }} as loaded_at
+        coalesce(
+            cast(committed_at as timestamp with time zone),
+            {{ load_id_to_timestamp('_dlt_load_id') }}
+        ) as loaded_at
 
     from source
 

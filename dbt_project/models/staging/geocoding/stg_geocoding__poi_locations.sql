@@ -1,8 +1,25 @@
+{#- Commit time of each dlt load of the geocoding pipeline (see stg_finishers__events). -#}
+
 with
+
+loads as (
+
+    select
+        load_id,
+        max(inserted_at) as committed_at
+    from {{ source('raw_geocoding', '_dlt_loads') }}
+    group by load_id
+
+),
 
 source as (
 
-    select * from {{ source('raw_geocoding', 'poi_locations') }}
+    select
+        poi_locations.*,
+        loads.committed_at
+    from {{ source('raw_geocoding', 'poi_locations') }} as poi_locations
+    left join loads
+        on poi_locations._dlt_load_id = loads.load_id
 
 ),
 
@@ -31,7 +48,10 @@ renamed as (
         cast(reason as text) as geocoding_reason,
         cast(department_mismatch as boolean) as is_department_mismatch,
         cast(geocoded_at as timestamp with time zone) as geocoded_at,
-        {{ load_id_to_timestamp('_dlt_load_id') }} as loaded_at
+        coalesce(
+            cast(committed_at as timestamp with time zone),
+            {{ load_id_to_timestamp('_dlt_load_id') }}
+        ) as loaded_at
 
     from source
 
