@@ -69,7 +69,7 @@ class RefreshPolicy:
         h = self.recheck_after.total_seconds() / 3600
         sh = self.stable_recheck_after.total_seconds() / 3600
         return (
-            f"new, failed, relisted and site-map-lastmod-newer pages always; pages with a "
+            f"new, failed, relisted and site-map-lastmod-newer-or-moved pages always; pages with a "
             f"lastmod otherwise only in a safety re-check every {self._cycle_days()} d "
             f"(nightly slug-hash bucket); pages without one when last checked > {h:g} h ago "
             f"(> {sh:g} h if unchanged for {self.stable_after.days} d); known pages via "
