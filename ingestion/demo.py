@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> None:
     for mart, count in mart_row_counts().items():
         print(f"  {mart:<15} {count:>6} rows")
     print(f"\nDone in {time.monotonic() - started:.0f} s.")
-    print(f"Docs site: {REPO_ROOT / 'target' / 'static_index.html'} (or `make docs` to serve it)")
+    docs = REPO_ROOT / os.environ.get("DBT_TARGET_PATH", "target") / "static_index.html"
+    print(f"Docs site: {docs} (or `make docs` to serve it)")
 
 
 if __name__ == "__main__":
