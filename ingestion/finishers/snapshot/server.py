@@ -236,17 +236,19 @@ def _make_handler(handle_ref: list[SiteHandle]) -> type[BaseHTTPRequestHandler]:
                 headers.setdefault("ETag", _etag(body))
                 if _not_modified(req_headers, headers):
                     status, body = 304, b""
+            length = len(body)
+            stall = answer.stall_after_bytes
+            if stall is not None:
+                body = body[:stall]
+            # counted before anything goes out: a client that has read even the status line
+            # (and may give up on the body, e.g. to retry) sees the count
+            handle.record(path, status, len(body), req_headers)
             self.send_response(status)
             for key, value in headers.items():
                 if key.lower() != "content-length":
                     self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(length))
             self.end_headers()
-            stall = answer.stall_after_bytes
-            if stall is not None:
-                body = body[:stall]
-            # counted before the body goes out, so a client that has read it sees the count
-            handle.record(path, status, len(body), req_headers)
             try:
                 self.wfile.write(body)
                 self.wfile.flush()
