@@ -6,6 +6,8 @@ import argparse
 import logging
 import sys
 
+from ingestion.env import EnvSettingError
+
 from .crawl import CrawlError, run_crawl
 
 
@@ -42,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             refresh=args.refresh,
             progress=not args.no_progress,
         )
-    except CrawlError as exc:
+    except (CrawlError, EnvSettingError) as exc:
         print(f"finishers: cannot run: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import dlt
 
+from ingestion.env import env_float
 from ingestion.warehouse import WarehouseConfigError, current_warehouse, dlt_pipelines_dir
 
 from . import finishers_source, settings
@@ -118,11 +119,6 @@ class _Batch:
         return len(self.pages) + len(self.events)
 
 
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return float(value) if value not in (None, "") else default
-
-
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -143,15 +139,15 @@ def fetch_config_from_env(base_url: str | None = None) -> FetchConfig:
     return FetchConfig(
         base_url=base,
         user_agent=os.environ.get("FINISHERS_USER_AGENT") or settings.DEFAULT_USER_AGENT,
-        crawl_delay_s=_env_float("FINISHERS_CRAWL_DELAY", default_delay),
-        concurrency=max(1, int(_env_float("FINISHERS_CONCURRENCY", settings.DEFAULT_CONCURRENCY))),
-        connect_timeout_s=_env_float("FINISHERS_CONNECT_TIMEOUT", settings.CONNECT_TIMEOUT_S),
-        read_timeout_s=_env_float("FINISHERS_READ_TIMEOUT", settings.READ_TIMEOUT_S),
-        body_deadline_s=_env_float("FINISHERS_BODY_DEADLINE", settings.BODY_DEADLINE_S),
-        max_body_bytes=int(_env_float("FINISHERS_MAX_BODY_BYTES", settings.MAX_BODY_BYTES)),
-        max_attempts=int(_env_float("FINISHERS_MAX_ATTEMPTS", settings.MAX_ATTEMPTS)),
-        backoff_factor=_env_float("FINISHERS_BACKOFF_FACTOR", settings.BACKOFF_FACTOR),
-        max_retry_delay_s=_env_float("FINISHERS_MAX_RETRY_DELAY", settings.MAX_RETRY_DELAY_S),
+        crawl_delay_s=env_float("FINISHERS_CRAWL_DELAY", default_delay),
+        concurrency=max(1, int(env_float("FINISHERS_CONCURRENCY", settings.DEFAULT_CONCURRENCY))),
+        connect_timeout_s=env_float("FINISHERS_CONNECT_TIMEOUT", settings.CONNECT_TIMEOUT_S),
+        read_timeout_s=env_float("FINISHERS_READ_TIMEOUT", settings.READ_TIMEOUT_S),
+        body_deadline_s=env_float("FINISHERS_BODY_DEADLINE", settings.BODY_DEADLINE_S),
+        max_body_bytes=int(env_float("FINISHERS_MAX_BODY_BYTES", settings.MAX_BODY_BYTES)),
+        max_attempts=int(env_float("FINISHERS_MAX_ATTEMPTS", settings.MAX_ATTEMPTS)),
+        backoff_factor=env_float("FINISHERS_BACKOFF_FACTOR", settings.BACKOFF_FACTOR),
+        max_retry_delay_s=env_float("FINISHERS_MAX_RETRY_DELAY", settings.MAX_RETRY_DELAY_S),
     )
 
 
@@ -187,7 +183,7 @@ class _Crawl:
         self._lander = ThreadPoolExecutor(max_workers=1, thread_name_prefix="land")
         self._landing: Future[None] | None = None
         self._last_landed = time.monotonic()
-        self.batch_min_seconds = _env_float(
+        self.batch_min_seconds = env_float(
             "FINISHERS_BATCH_MIN_SECONDS", settings.BATCH_MIN_SECONDS
         )
         self.warehouse: Any = None
@@ -339,6 +335,34 @@ class _Crawl:
 
     # ---------------------------------------------------------------- outcomes
 
+    def reject_page(
+        self,
+        entry: SitemapEntry,
+        old: PageState | None,
+        reason: str,
+        *,
+        now: datetime,
+        status: int | None,
+        detail: str = "",
+        excerpt: str = "",
+        **page_values: Any,
+    ) -> None:
+        """A definitive answer that is not an event: recorded, and not asked again tonight."""
+        self.summary.rejected += 1
+        self.reject(
+            entry.url, reason, slug=entry.slug, status=status, detail=detail, excerpt=excerpt
+        )
+        self.page_row(
+            entry,
+            old,
+            last_status=status,
+            last_outcome="rejected",
+            last_reason=reason,
+            last_checked_at=now,
+            consecutive_failures=0,
+            **page_values,
+        )
+
     def handle(self, entry: SitemapEntry, old: PageState | None, result: FetchResult) -> None:
         now = self.clock()
         s = self.summary
@@ -358,20 +382,15 @@ class _Crawl:
             )
             return
         if result.error is not None:
-            s.rejected += 1
-            self.reject(
-                entry.url, result.error, slug=entry.slug, status=result.status, detail=result.detail
-            )
-            self.page_row(
+            self.reject_page(
                 entry,
                 old,
-                last_status=result.status,
-                last_outcome="rejected",
-                last_reason=result.error,
-                last_checked_at=now,
+                result.error,
+                now=now,
+                status=result.status,
+                detail=result.detail,
                 etag=None,
                 last_modified=None,
-                consecutive_failures=0,
             )
             return
         validators = {"etag": result.etag, "last_modified": result.last_modified}
@@ -398,25 +417,16 @@ class _Crawl:
         try:
             parsed = parse_event_page(result.body or b"", entry.slug)
         except PageRejected as exc:
-            s.rejected += 1
-            self.reject(
-                entry.url,
+            self.reject_page(
+                entry,
+                old,
                 exc.reason,
-                slug=entry.slug,
+                now=now,
                 status=result.status,
                 detail=exc.detail,
                 excerpt=exc.excerpt,
-            )
-            self.page_row(
-                entry,
-                old,
-                last_status=result.status,
-                last_outcome="rejected",
-                last_reason=exc.reason,
-                last_checked_at=now,
                 content_hash=None,
                 event_id=None,
-                consecutive_failures=0,
                 **validators,
             )
             return
@@ -671,14 +681,14 @@ def run_crawl(
         config = replace(config, concurrency=max(1, concurrency))
     policy = RefreshPolicy(
         recheck_after=timedelta(
-            hours=_env_float("FINISHERS_RECHECK_AFTER_HOURS", settings.RECHECK_AFTER_HOURS)
+            hours=env_float("FINISHERS_RECHECK_AFTER_HOURS", settings.RECHECK_AFTER_HOURS)
         ),
         lastmod_recheck_after=timedelta(
-            days=_env_float("FINISHERS_LASTMOD_RECHECK_DAYS", settings.LASTMOD_RECHECK_DAYS)
+            days=env_float("FINISHERS_LASTMOD_RECHECK_DAYS", settings.LASTMOD_RECHECK_DAYS)
         ),
         refresh_all=refresh == "all",
     )
-    batch_size = batch_size or int(_env_float("FINISHERS_BATCH_SIZE", settings.BATCH_SIZE))
+    batch_size = batch_size or int(env_float("FINISHERS_BATCH_SIZE", settings.BATCH_SIZE))
     started = time.monotonic()
     crawl = _Crawl(config, policy, batch_size, progress, clock)
     summary = crawl.run(limit, slugs)

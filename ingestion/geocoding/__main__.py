@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ingestion.env import EnvSettingError
 from ingestion.geocoding import run_geocoding, settings
-from ingestion.geocoding.config import ConfigError
 from ingestion.geocoding.gazetteer import GazetteerError
 
 
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         summary = run_geocoding(args.provider)
-    except (GazetteerError, ConfigError) as exc:
+    except (GazetteerError, EnvSettingError) as exc:
         print(f"geocoding: {exc}", file=sys.stderr)
         return 2
     print(summary.table())

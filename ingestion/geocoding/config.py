@@ -6,32 +6,21 @@ another server (the tests use a local one), set the User-Agent and the politenes
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingestion.env import EnvSettingError
+from ingestion.env import env_float as _float
+from ingestion.env import env_str as _str
 from ingestion.geocoding import settings
 
 if TYPE_CHECKING:
     from ingestion.geocoding.online import CallPolicy
 
 
-class ConfigError(ValueError):
+class ConfigError(EnvSettingError):
     """An invalid geocoding setting."""
-
-
-def _str(name: str, default: str) -> str:
-    """The variable, or ``default`` when unset or empty (CI exports empty variables)."""
-    return os.environ.get(name) or default
-
-
-def _float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    try:
-        return float(value) if value not in (None, "") else default
-    except ValueError as exc:
-        raise ConfigError(f"{name}={value!r} is not a number") from exc
 
 
 @dataclass(frozen=True)
