@@ -6,7 +6,11 @@ export UV_PYTHON_DOWNLOADS := never
 VENV := .venv
 PY := $(VENV)/bin/python
 DBT := $(VENV)/bin/dbt
-UV ?= $(shell command -v uv 2>/dev/null || echo $(VENV)/../.uv-missing)
+# uv from PATH if there is one, else a pinned uv bootstrapped into .tools/ (git-ignored):
+# a bare machine needs only python3 with venv, make and git (no global pip install).
+UV_VERSION := 0.9.26
+TOOLS := .tools
+UV ?= $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 GAZETTEER := data/gazetteer/communes.wkb.gz
 ifdef GEOCODING_GAZETTEER
 GAZETTEER := $(GEOCODING_GAZETTEER)
@@ -18,9 +22,14 @@ ARGS ?=
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml uv.lock
-	@command -v uv >/dev/null || { echo "uv not found: pip install uv (see README)"; exit 1; }
-	uv sync --frozen
+$(TOOLS)/bin/uv:
+	@command -v python3 >/dev/null || { echo "python3 not found: install Python 3.11 with venv (see README)"; exit 2; }
+	@echo "uv not on PATH: bootstrapping uv==$(UV_VERSION) into $(TOOLS)/"
+	@python3 -m venv $(TOOLS) || { echo "python3 -m venv failed: install python3-venv (see README)"; exit 2; }
+	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
 	@touch $@
 
 install: $(VENV)/.installed gazetteer ## create .venv from uv.lock (idempotent) and build the gazetteer
