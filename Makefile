@@ -16,8 +16,12 @@ ifdef GEOCODING_GAZETTEER
 GAZETTEER := $(GEOCODING_GAZETTEER)
 endif
 ARGS ?=
+# Output to a log, not a terminal (`make demo > log`, CI): no colour codes from dbt.
+ifeq ($(shell [ -t 1 ] && echo tty),)
+export DBT_USE_COLORS ?= false
+endif
 
-.PHONY: help install gazetteer ingest crawl geocode dbt-build build serve demo docs test lint format bench clean
+.PHONY: help install gazetteer ingest crawl geocode dbt-build build serve demo docs docs-site test lint format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +62,9 @@ demo: install ## offline demo: serve the bundled snapshot, ingest, build, docs, 
 
 docs: $(VENV)/.installed ## generate and serve the dbt docs site on http://localhost:8080
 	$(DBT) docs generate && $(DBT) docs serve --port 8080
+
+docs-site: $(VENV)/.installed ## the dbt docs as one static page, checked: target/static_index.html
+	$(PY) -m ingestion.docs_site
 
 test: install ## lint + the whole test suite (DuckDB and the local Postgres)
 	$(MAKE) lint

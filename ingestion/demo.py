@@ -1,8 +1,9 @@
 """``make demo``: the whole pipeline, offline, on the bundled finishers.com snapshot.
 
 Serves ``ingestion/finishers/snapshot/site`` on 127.0.0.1, then runs exactly what
-production runs — the crawl, the geocoding, ``dbt build``, ``dbt docs generate --static`` —
-with only the base URL and the crawl delay changed, and prints the row count of each mart.
+production runs — the crawl, the geocoding, ``dbt build``, the static docs site
+(:mod:`ingestion.docs_site`) — with only the base URL and the crawl delay changed, and
+prints the row count of each mart.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 from ingestion.finishers.snapshot.server import SITE_DIR, serve_site
-from ingestion.warehouse import REPO_ROOT, current_warehouse
+from ingestion.warehouse import REPO_ROOT, WarehouseError, current_warehouse
 
 MARTS = ("poi", "address", "address_poi", "activity", "registered_poi")
 BIN = Path(sys.executable).parent
@@ -26,7 +27,8 @@ def _step(title: str, command: list[str], env: dict[str, str]) -> None:
     started = time.monotonic()
     result = subprocess.run(command, cwd=REPO_ROOT, env=env, check=False)
     if result.returncode != 0:
-        sys.exit(f"demo stopped: '{title}' failed with exit code {result.returncode}")
+        print(f"demo stopped: '{title}' failed with exit code {result.returncode}", file=sys.stderr)
+        sys.exit(2 if result.returncode == 2 else 1)
     print(f"    ({title}: {time.monotonic() - started:.1f} s)", flush=True)
 
 
@@ -44,30 +46,42 @@ def mart_row_counts() -> dict[str, int]:
         connection.close()
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", type=Path, default=SITE_DIR, help="snapshot folder to serve")
-    args = parser.parse_args(argv)
-
+def run_demo(site_dir: Path) -> None:
     warehouse = current_warehouse()
+    warehouse.connect().close()  # a warehouse that does not answer stops here, in one line
     print(f"Bouge demo: warehouse {warehouse.describe()}")
     started = time.monotonic()
-    with serve_site(args.site) as site:
-        print(f"serving the snapshot {args.site.relative_to(REPO_ROOT)} on {site.base_url}")
-        env = {**os.environ, "FINISHERS_BASE_URL": site.base_url, "FINISHERS_CRAWL_DELAY": "0"}
-        python = sys.executable
+    env = {**os.environ, "FINISHERS_CRAWL_DELAY": "0"}
+    if not sys.stdout.isatty():  # `make demo > log`: no colour codes in the log
+        env.setdefault("DBT_USE_COLORS", "false")
+    python = sys.executable
+    with serve_site(site_dir) as site:
+        print(f"serving the snapshot {site_dir.relative_to(REPO_ROOT)} on {site.base_url}")
+        env["FINISHERS_BASE_URL"] = site.base_url
         _step("crawl", [python, "-m", "ingestion.finishers", "--no-progress"], env)
     _step("geocode", [python, "-m", "ingestion.geocoding"], env)
     _step("dbt build", [str(BIN / "dbt"), "build"], env)
-    _step("dbt docs", [str(BIN / "dbt"), "docs", "generate", "--static"], env)
+    _step("docs site", [python, "-m", "ingestion.docs_site"], env)
 
     print("\nBouge marts (schema bouge):")
     for mart, count in mart_row_counts().items():
         print(f"  {mart:<15} {count:>6} rows")
     print(f"\nDone in {time.monotonic() - started:.0f} s.")
     docs = REPO_ROOT / os.environ.get("DBT_TARGET_PATH", "target") / "static_index.html"
-    print(f"Docs site: {docs} (or `make docs` to serve it)")
+    print(f"Docs site: open {docs} in a browser (or `make docs` to serve it)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=SITE_DIR, help="snapshot folder to serve")
+    args = parser.parse_args(argv)
+    try:
+        run_demo(args.site)
+    except WarehouseError as exc:
+        print(f"demo: cannot run: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -20,8 +20,21 @@ PROFILES_FILE = REPO_ROOT / "profiles.yml"
 PROFILE_NAME = "bouge"
 
 
-class WarehouseConfigError(RuntimeError):
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be used; the message is one line a user can act on."""
+
+
+class WarehouseConfigError(WarehouseError):
     """The profile or the environment does not describe a usable warehouse."""
+
+
+class WarehouseUnreachable(WarehouseError):
+    """The warehouse is described but does not answer (server down, file locked...)."""
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _env_var(name: str, default: str | None = None) -> str:
@@ -78,7 +91,20 @@ class Warehouse:
         raise WarehouseConfigError(f"unsupported warehouse type {self.kind!r}")
 
     def connect(self) -> Any:
-        """A DB-API connection (duckdb or psycopg2) for reads outside dlt."""
+        """A DB-API connection (duckdb or psycopg2) for reads outside dlt.
+
+        Raises :class:`WarehouseUnreachable` with one line when the database does not answer.
+        """
+        try:
+            return self._connect()
+        except WarehouseError:
+            raise
+        except Exception as exc:
+            raise WarehouseUnreachable(
+                f"cannot connect to the warehouse {self.describe()}: {_first_line(exc)}"
+            ) from exc
+
+    def _connect(self) -> Any:
         if self.kind == "duckdb":
             import duckdb
 
@@ -94,6 +120,7 @@ class Warehouse:
                 user=c["username"],
                 password=c["password"],
                 dbname=c["database"],
+                connect_timeout=10,
             )
         raise WarehouseConfigError(f"unsupported warehouse type {self.kind!r}")
 
@@ -120,10 +147,14 @@ def current_warehouse(profiles_file: Path = PROFILES_FILE) -> Warehouse:
     return Warehouse(target=target, settings=_render(outputs[target], env))
 
 
-def dlt_pipelines_dir() -> str:
-    """Where dlt keeps its local working state: ``DLT_PIPELINES_DIR`` or a git-ignored folder.
+def dlt_pipelines_dir(target: str | None = None) -> str:
+    """dlt's local working folder for a target: ``<DLT_PIPELINES_DIR>/<target>``.
 
-    The warehouse is the source of truth; this folder only holds in-flight load packages,
-    so a run that was killed resumes from it (or from the warehouse on a new machine).
+    The base is ``DLT_PIPELINES_DIR`` or the git-ignored ``warehouse/dlt_pipelines``. The
+    warehouse is the source of truth; this folder only holds in-flight load packages, so a
+    run that was killed resumes from it (or from the warehouse on a new machine). One
+    folder per target: a pending package of ``dev`` is never loaded into ``prod``, and
+    switching targets prints no "destination differs" warning.
     """
-    return os.environ.get("DLT_PIPELINES_DIR", str(REPO_ROOT / "warehouse" / "dlt_pipelines"))
+    base = os.environ.get("DLT_PIPELINES_DIR") or str(REPO_ROOT / "warehouse" / "dlt_pipelines")
+    return str(Path(base) / (target or current_warehouse().target))

@@ -14,15 +14,11 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from ingestion.warehouse import Warehouse
+from ingestion.warehouse import Warehouse, WarehouseUnreachable
 
 from .columns import EVENT_COLUMNS
 from .refresh_policy import PageState
 from .settings import DATASET_NAME
-
-
-class WarehouseUnreachable(RuntimeError):
-    """The warehouse cannot be read: the run cannot know what it already landed."""
 
 
 @dataclass(slots=True)
@@ -97,12 +93,7 @@ def _select(cur: Any, table: str, wanted: list[str]) -> list[dict[str, Any]]:
 
 
 def load_state(warehouse: Warehouse) -> CrawlState:
-    try:
-        conn = warehouse.connect()
-    except Exception as exc:
-        raise WarehouseUnreachable(
-            f"cannot connect to the warehouse {warehouse.describe()}: {exc}"
-        ) from exc
+    conn = warehouse.connect()  # WarehouseUnreachable, one line, when it does not answer
     try:
         cur = conn.cursor()
         state = CrawlState()

@@ -167,8 +167,17 @@ class RunSummary:
 
     def table(self) -> str:
         """The run summary as a plain-text table (printed by the CLI)."""
-        header = ("provider", "seen", "cached", "geocoded", "not_found", "failed", "requests")
-        lines = [[str(r[h]) for h in header] for r in self.run_rows if r["provider"] != "none"]
+        # Each point seen is counted once: cached, or looked up and then found, not found
+        # or failed (the raw `geocoded` column counts found + not found).
+        header = ("provider", "seen", "cached", "found", "not_found", "failed", "requests")
+        lines = [
+            [str(r["found"] if h == "found" else r[h]) for h in header]
+            for r in (
+                {**row, "found": row["geocoded"] - row["not_found"]}
+                for row in self.run_rows
+                if row["provider"] != "none"
+            )
+        ]
         widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
         fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
         out = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]

@@ -8,6 +8,7 @@ import sys
 from ingestion.env import EnvSettingError
 from ingestion.geocoding import run_geocoding, settings
 from ingestion.geocoding.gazetteer import GazetteerError
+from ingestion.warehouse import WarehouseError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,8 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         summary = run_geocoding(args.provider)
-    except (GazetteerError, EnvSettingError) as exc:
-        print(f"geocoding: {exc}", file=sys.stderr)
+    except (GazetteerError, EnvSettingError, WarehouseError) as exc:
+        print(f"geocoding: cannot run: {exc}", file=sys.stderr)
         return 2
     print(summary.table())
     return 0

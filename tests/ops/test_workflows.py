@@ -140,7 +140,7 @@ def test_ci_has_a_healthy_postgres_service_the_tests_can_reach(ci: dict):
 
 def test_ci_installs_from_the_lock_then_lints_then_tests(ci: dict):
     (job,) = ci["jobs"].values()
-    install, _ = _step(job, r"\buv sync --frozen\b")
+    install, _ = _step(job, r"\bmake install\b")
     lint, _ = _step(job, r"\bmake lint\b")
     test, _ = _step(job, r"\bmake test\b")
     assert install < lint < test
@@ -180,7 +180,7 @@ def test_nightly_pipeline_steps(pipeline_job: dict):
     build, build_step = _step(pipeline_job, r"\bdbt build\b")
     keep, _ = _step(pipeline_job, r"cp target/run_results\.json")
     freshness, _ = _step(pipeline_job, r"\bdbt source freshness\b")
-    docs, _ = _step(pipeline_job, r"\bdbt docs generate --static\b")
+    docs, _ = _step(pipeline_job, r"\bmake docs-site\b")
     assert install < ingest < build < keep < docs, "docs generate overwrites run_results.json"
     assert build < freshness
     assert "DBT_TARGET=prod" in ingest_step["run"] or pipeline_job["env"]["DBT_TARGET"] == "prod"
