@@ -120,10 +120,13 @@ def current_warehouse(profiles_file: Path = PROFILES_FILE) -> Warehouse:
     return Warehouse(target=target, settings=_render(outputs[target], env))
 
 
-def dlt_pipelines_dir() -> str:
-    """Where dlt keeps its local working state: ``DLT_PIPELINES_DIR`` or a git-ignored folder.
+def dlt_pipelines_dir(target: str | None = None) -> str:
+    """Where dlt keeps its local working state: ``DLT_PIPELINES_DIR`` or a git-ignored folder,
+    in a sub-folder per warehouse ``target`` when given.
 
     The warehouse is the source of truth; this folder only holds in-flight load packages,
-    so a run that was killed resumes from it (or from the warehouse on a new machine).
+    so a run that was killed resumes from it (or from the warehouse on a new machine). Per
+    target, a pending package of one target is never loaded into another.
     """
-    return os.environ.get("DLT_PIPELINES_DIR", str(REPO_ROOT / "warehouse" / "dlt_pipelines"))
+    base = os.environ.get("DLT_PIPELINES_DIR", str(REPO_ROOT / "warehouse" / "dlt_pipelines"))
+    return os.path.join(base, target) if target else base
