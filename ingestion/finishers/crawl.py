@@ -435,8 +435,6 @@ class _Crawl:
                 status=result.status,
                 detail=exc.detail,
                 excerpt=exc.excerpt,
-                content_hash=None,
-                event_id=None,
                 **validators,
             )
             return

@@ -1,8 +1,8 @@
 """In which order a night takes its due pages, so that a budget cuts the least useful.
 
 Pure functions: a page's rank (what made it due) first, then, among known pages due for a
-re-check, the expected value of that re-check: the probability that the page changed since
-its last check (its learned rate) weighted by how soon its event starts.
+re-check, the value of that re-check: how soon its event starts, then the probability that
+the page changed since its last check (its learned rate).
 """
 
 from __future__ import annotations
@@ -39,8 +39,13 @@ def event_weight(start: date | None, end: date | None, now: datetime) -> float:
 
 
 def expected_value(change_probability: float, weight: float) -> float:
-    """What a re-check is expected to bring: a change found, weighted by the event's date."""
-    return max(0.0, min(1.0, change_probability)) * weight
+    """What a re-check is worth: the event's weight, then the chance of finding a change.
+
+    ``weight * (1 + P)``: an event starting within the next weeks outranks any later one
+    (its page is checked every night, so its P is small, yet its changes matter most), and
+    within the same weight a page likely to have changed comes first.
+    """
+    return weight * (1.0 + max(0.0, min(1.0, change_probability)))
 
 
 def sort_key(rank: Rank, value: float, position: int) -> tuple[int, float, int]:
