@@ -9,7 +9,6 @@ while a failed fetch is landed as ``failed`` and retried.
 from __future__ import annotations
 
 import logging
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -18,7 +17,6 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import dlt
 
@@ -50,8 +48,9 @@ from .crawl_state import (
     read_events,
     read_sitemap_items,
 )
+from .fetch_settings import fetch_config_from_env
 from .fetcher import FetchConfig, Fetcher, FetchResult, SiteUnreachable
-from .guards import CrawlAnomaly, RejectGuard, shrink_anomaly
+from .guards import CrawlAnomaly, RejectGuard, shrink_anomaly, would_unlist
 from .parser import PageRejected, parse_event_page
 from .plan import plan_night
 from .refresh_policy import Action, Decision, PageState, RefreshPolicy
@@ -79,34 +78,6 @@ class _Batch:
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-def fetch_config_from_env(base_url: str | None = None) -> FetchConfig:
-    """Politeness and limits from ``FINISHERS_*`` environment variables.
-
-    Without ``FINISHERS_CRAWL_DELAY`` the delay is 1.5 s, or 0 for a local snapshot server.
-    """
-    base = (base_url or os.environ.get("FINISHERS_BASE_URL") or settings.DEFAULT_BASE_URL).rstrip(
-        "/"
-    )
-    local = urlsplit(base).hostname in LOOPBACK_HOSTS
-    default_delay = 0.0 if local else settings.DEFAULT_CRAWL_DELAY_S
-    return FetchConfig(
-        base_url=base,
-        user_agent=os.environ.get("FINISHERS_USER_AGENT") or settings.DEFAULT_USER_AGENT,
-        crawl_delay_s=env_float("FINISHERS_CRAWL_DELAY", default_delay),
-        concurrency=max(1, int(env_float("FINISHERS_CONCURRENCY", settings.DEFAULT_CONCURRENCY))),
-        connect_timeout_s=env_float("FINISHERS_CONNECT_TIMEOUT", settings.CONNECT_TIMEOUT_S),
-        read_timeout_s=env_float("FINISHERS_READ_TIMEOUT", settings.READ_TIMEOUT_S),
-        body_deadline_s=env_float("FINISHERS_BODY_DEADLINE", settings.BODY_DEADLINE_S),
-        max_body_bytes=int(env_float("FINISHERS_MAX_BODY_BYTES", settings.MAX_BODY_BYTES)),
-        max_attempts=int(env_float("FINISHERS_MAX_ATTEMPTS", settings.MAX_ATTEMPTS)),
-        backoff_factor=env_float("FINISHERS_BACKOFF_FACTOR", settings.BACKOFF_FACTOR),
-        max_retry_delay_s=env_float("FINISHERS_MAX_RETRY_DELAY", settings.MAX_RETRY_DELAY_S),
-    )
 
 
 class _Crawl:
@@ -334,20 +305,39 @@ class _Crawl:
         """404/410 night after night: the page, and its event, unlisted (never deleted)."""
         self.summary.gone += 1
         self.reject(entry.url, result.error or "gone", slug=entry.slug, status=result.status)
-        self.page_row(
-            entry,
-            old,
-            last_status=result.status,
-            last_outcome="gone",
-            last_reason=result.error,
-            last_checked_at=self.clock(),
-            consecutive_failures=failures,
-            is_listed=False,
+        self.failure_row(
+            entry, old, result, "gone", failures, last_checked_at=self.clock(), is_listed=False
         )
         known = self.state.events.get(old.event_id) if old and old.event_id else None
         if known is not None and known.is_listed is not False:
             self.pending_listing[old.event_id] = {"is_listed": False}
             self.state.events[old.event_id] = replace(known, is_listed=False)
+
+    def failure_row(
+        self,
+        entry: SitemapEntry,
+        old: PageState | None,
+        result: FetchResult,
+        outcome: str,
+        failures: int,
+        **values: Any,
+    ) -> None:
+        self.page_row(
+            entry,
+            old,
+            last_status=result.status,
+            last_outcome=outcome,
+            last_reason=result.error,
+            consecutive_failures=failures,
+            **values,
+        )
+
+    @staticmethod
+    def failures_after(old: PageState | None, reason: str) -> int:
+        """``consecutive_failures`` once this failure or 404/410 is counted (backoff.py)."""
+        if old is None:
+            return 1
+        return next_failure_count(old.last_reason, old.consecutive_failures, reason)
 
     def checked(self, old: PageState | None, changed: bool) -> dict[str, int]:
         """The page's content-hash history, one definitive answer later."""
@@ -364,28 +354,12 @@ class _Crawl:
             self.reject(
                 entry.url, result.error, slug=entry.slug, status=result.status, detail=result.detail
             )
-            failures = next_failure_count(
-                old.last_reason if old else None,
-                old.consecutive_failures if old else 0,
-                result.error,
-            )
-            self.page_row(
-                entry,
-                old,
-                last_status=result.status,
-                last_outcome="failed",
-                last_reason=result.error,
-                consecutive_failures=failures,
-            )
+            self.failure_row(entry, old, result, "failed", self.failures_after(old, result.error))
             return
         if result.error is not None:
             missing = 0
             if result.error in MISSING_REASONS:
-                missing = next_failure_count(
-                    old.last_reason if old else None,
-                    old.consecutive_failures if old else 0,
-                    result.error,
-                )
+                missing = self.failures_after(old, result.error)
                 if is_gone(missing):
                     self.mark_gone(entry, old, result, missing)
                     return
@@ -614,17 +588,8 @@ class _Crawl:
         """Believe a site map only if it does not unlist too much of the catalogue at once."""
         if self.max_unlist_share is None:  # --accept-shrink
             return
-        listed_slugs = {e.slug for e in discovery.entries}
-        shown = {
-            page.event_id
-            for slug, page in self.state.pages.items()
-            if slug in listed_slugs and page.event_id
-        }
-        listed = [i for i, e in self.state.events.items() if e.is_listed is not False]
         why = shrink_anomaly(
-            len(listed),
-            sum(1 for i in listed if i not in shown),
-            len(listed_slugs),
+            *would_unlist(self.state.pages, self.state.events, {e.slug for e in discovery.entries}),
             self.max_unlist_share,
         )
         if why:

@@ -9,7 +9,17 @@ exits non-zero so that the nightly goes red before dbt runs.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class Mapped(Protocol):
+    event_id: str | None
+
+
+class Listed(Protocol):
+    is_listed: bool | None
 
 
 class CrawlAnomaly(RuntimeError):
@@ -37,6 +47,19 @@ def shrink_anomaly(listed: int, would_unlist: int, discovered: int, max_share: f
             f"{discovered:,}): nothing unlisted; rerun with --accept-shrink if the shrink is real"
         )
     return None
+
+
+def would_unlist(
+    pages: Mapping[str, Mapped], events: Mapping[str, Listed], listed_slugs: set[str]
+) -> tuple[int, int, int]:
+    """(events listed until now, those tonight's site map no longer shows, its event URLs).
+
+    An event is shown when a page of the site map showed it when last read (its slug may
+    have changed: a new slug is not counted, it is not read yet).
+    """
+    shown = {pages[s].event_id for s in listed_slugs if s in pages and pages[s].event_id}
+    listed = [i for i, e in events.items() if e.is_listed is not False]
+    return len(listed), sum(1 for i in listed if i not in shown), len(listed_slugs)
 
 
 @dataclass

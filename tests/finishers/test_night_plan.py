@@ -9,7 +9,7 @@ from ingestion.finishers.adaptive import change_rate, learned_nights, recheck_in
 from ingestion.finishers.backoff import is_gone, next_failure_count, retry_wait_nights
 from ingestion.finishers.budget import RunBudget, derived_max_requests
 from ingestion.finishers.crawl_state import EventState
-from ingestion.finishers.guards import RejectGuard, shrink_anomaly
+from ingestion.finishers.guards import RejectGuard, shrink_anomaly, would_unlist
 from ingestion.finishers.plan import plan_night
 from ingestion.finishers.priority import Rank, event_weight
 from ingestion.finishers.refresh_policy import PageState, RefreshPolicy
@@ -155,3 +155,12 @@ def test_the_redesign_guard_judges_a_share_once_enough_pages_were_read() -> None
     for i in range(100):
         healthy.record("invalid_json" if i % 5 == 0 else None)  # exactly 20 %
     assert healthy.anomaly() is None
+
+
+def test_the_events_a_site_map_would_unlist_are_counted_through_their_pages() -> None:
+    pages = {f"s{i}": PageState(slug=f"s{i}", event_id=f"e{i}") for i in range(10)}
+    pages["renamed-old"] = PageState(slug="renamed-old", event_id="e3")  # two slugs, one event
+    events = {f"e{i}": EventState(is_listed=True) for i in range(10)}
+    events["e9"] = EventState(is_listed=False)  # already unlisted: not counted again
+    listed = {"s0", "s1", "renamed-old", "brand-new"}
+    assert would_unlist(pages, events, listed) == (9, 6, 4)  # e4..e8 and e2 go
