@@ -73,8 +73,10 @@ def _duckdb_lock(warehouse: Warehouse) -> Iterator[str | None]:
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(_holder()).encode(), 0)
         os.fsync(fd)
-        yield f"took over the lock left by {_who(previous)}" if previous else None
-        os.ftruncate(fd, 0)
+        try:
+            yield f"took over the lock left by {_who(previous)}" if previous else None
+        finally:
+            os.ftruncate(fd, 0)  # a clean end, even on an error: no holder left to name
     finally:
         os.close(fd)  # closing the file releases the flock
 

@@ -10,9 +10,11 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from ingestion.finishers import run_lock
 from ingestion.finishers.crawl import run_crawl
 from ingestion.finishers.snapshot.build_snapshot import SITE_DIR
 from ingestion.finishers.snapshot.server import serve_site
@@ -171,5 +173,10 @@ def test_the_lock_of_a_run_killed_with_kill_9_is_taken_over(
         summary = run_crawl(base_url=site.base_url)
     assert summary.status == "ok"
     assert query("select count(*) from raw_finishers.events") == [(N,)]
-    if warehouse_env["DBT_TARGET"] == "dev":  # the lock file still names the dead holder
+    if warehouse_env["DBT_TARGET"] == "dev":  # the lock file still named the dead holder
         assert f"took over the lock left by pid {first.pid}" in caplog.text
+        # a clean end leaves no holder behind: the next run takes over nothing
+        assert run_lock.lock_file(current_warehouse()).read_bytes() == b""
+    # dlt's working folder is per target: a pending package never crosses targets
+    target = current_warehouse().target
+    assert (Path(os.environ["DLT_PIPELINES_DIR"]) / target / "finishers").is_dir()
