@@ -52,7 +52,7 @@ class CrawlSummary:
             ("selected", "selected (--limit/--slug)"),
             ("fetched", "fetched (200)"),
             ("not_modified", "not modified (304)"),
-            ("skipped_fresh", "skipped (fresh)"),
+            ("skipped_fresh", "skipped (not due tonight)"),
             ("new", "new events"),
             ("changed", "changed events"),
             ("unchanged", "unchanged events"),
@@ -70,6 +70,11 @@ class CrawlSummary:
         lines.append(f"  {'bytes downloaded':<{width}}{self.bytes:>10,}")
         lines.append(f"  {'duration':<{width}}{self.duration_s:>9.1f}s")
         lines.append(f"  refresh policy: {self.refresh_policy}")
+        if self.status == "partial_budget":
+            lines.append(
+                f"  budget spent: {self.due_left:,} due pages left for the next run "
+                "(--backfill: no budget)"
+            )
         if self.anomaly:
             lines.append(f"  ANOMALY: {self.anomaly}")
         return "\n".join(lines)

@@ -105,6 +105,7 @@ def test_a_run_stopped_by_its_time_budget_exits_0_and_backfill_has_no_budget(
         done = _cli("--base-url", site.base_url)
         assert done.returncode == 0, done.stderr
         assert "partial_budget" in done.stdout and "due pages left for next run" in done.stdout
+        assert "budget spent" in done.stdout and "--backfill" in done.stdout
         [(status, due_left, new)] = query(
             "select status, due_left, new from raw_finishers.ingest_runs"
         )
