@@ -70,6 +70,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
         action="store_true",
         help="include dbt unit tests in the timed builds (default: excluded)",
     )
+    parser.add_argument(
+        "--freshness-nights",
+        type=int,
+        default=60,
+        help="nights replayed by the freshness simulation (virtual time, no HTTP)",
+    )
     parser.add_argument("--parse-pages", type=int, default=2000)
     parser.add_argument("--dom-pages", type=int, default=500)
     parser.add_argument(
@@ -99,6 +105,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         night_gap_hours=args.night_gap_hours, dbt_unit_tests=args.dbt_unit_tests,
         dbt_overlap_hours=None if args.dbt_overlap_hours < 0 else args.dbt_overlap_hours,
         keep=args.keep, quiet=args.quiet, catalogue_extra=extra,
+        freshness_nights=args.freshness_nights,
     )  # fmt: skip
 
 

@@ -28,7 +28,7 @@ from bench.catalogue import Catalogue, CatalogueConfig
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 SCHEMA_VERSION = 1
-ALL_STEPS = ("parse", "crawl", "night2", "geocode", "dbt", "e2e")
+ALL_STEPS = ("parse", "crawl", "night2", "geocode", "dbt", "e2e", "freshness")
 STEP_TIMEOUT_S = float(os.environ.get("BENCH_STEP_TIMEOUT_S", "7200"))  # one step, one child
 
 PG_HOST = os.environ.get("BENCH_POSTGRES_HOST", "127.0.0.1")
@@ -60,6 +60,7 @@ class Options:
     keep: bool = False
     quiet: bool = False
     catalogue_extra: dict[str, Any] = field(default_factory=dict)
+    freshness_nights: int = 60  # nights replayed by the freshness simulation (virtual time)
 
     def dbt_vars(self) -> dict[str, Any]:
         if self.dbt_overlap_hours is None:
@@ -414,6 +415,9 @@ def run(opts: Options) -> dict[str, Any]:
                     steps["e2e"] = _e2e(opts, site, work)
         if opts.scale_check:
             steps["scale_check"] = _scale_check(opts, work)
+        if "freshness" in want:
+            _log(opts, f"freshness: {opts.freshness_nights} nights in virtual time, 3 policies")
+            steps["freshness"] = _freshness(opts)
     finally:
         if not opts.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -423,6 +427,15 @@ def run(opts: Options) -> dict[str, Any]:
     result["duration_s"] = round(time.perf_counter() - t0, 1)
     result["summary"] = summarise(result)
     result["targets"] = evaluate_targets(result)
+    return result
+
+
+def _freshness(opts: Options) -> dict[str, Any]:
+    from bench.freshness import FreshnessConfig, simulate
+
+    t0 = time.perf_counter()
+    result = simulate(FreshnessConfig(n=opts.n, nights=opts.freshness_nights, seed=opts.seed))
+    result["cpu_wall_s"] = round(time.perf_counter() - t0, 1)
     return result
 
 
@@ -562,6 +575,13 @@ def evaluate_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         add(f"dbt_incremental_{kind}", "incremental dbt ≤ 20 % of full refresh at 100k", ratio,
             None if ratio is None else ratio <= 0.2,
             "" if n >= 100_000 else f"measured at N={n}, the target is stated at 100k")  # fmt: skip
+    freshness = result["steps"].get("freshness")
+    if freshness:
+        from bench.freshness import targets as freshness_targets
+
+        note = f"adaptive policy, simulated N={freshness['config']['n']}, no lastmod"
+        for name, target, value, met in freshness_targets(freshness):
+            add(name, target, value, met, note)
     scale = result["steps"].get("scale_check")
     peaks = [v for k, v in s.items() if k.startswith("peak_rss") and v is not None]
     for w in s["warehouses"].values():
@@ -617,6 +637,10 @@ def render_table(result: dict[str, Any]) -> str:
     for key, value in s.items():
         if key != "warehouses":
             lines.append(f"{key:<34}{_fmt(value):>16}")
+    if "freshness" in result["steps"]:
+        from bench.freshness import render
+
+        lines += ["", render(result["steps"]["freshness"])]
     lines += ["", "targets:"]
     for t in result["targets"]:
         state = {True: "REACHED", False: "MISSED", None: "n/a"}[t["met"]]

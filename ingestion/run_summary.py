@@ -125,6 +125,7 @@ def _ingest_section(conn: Any) -> list[str]:
         "",
         " · ".join(f"**{_number(run.get(name))}** {name}" for name in HEADLINE),
         "",
+        *([f"**Anomaly, run stopped:** {_cell(run['anomaly'])}", ""] if run.get("anomaly") else []),
         "| counter | value |",
         "|---|---:|",
     ]

@@ -1,4 +1,10 @@
-"""CLI: ``python -m ingestion.finishers [--limit N] [--slug S] [--refresh all] [--base-url U]``."""
+"""CLI: ``python -m ingestion.finishers [--limit N] [--slug S] [--refresh all] [--base-url U]
+[--backfill] [--accept-shrink]``.
+
+Exit status: 0 done (also ``partial_budget``: the budget stopped it, the next run goes
+on); 2 cannot run (bad setting, site or warehouse unreachable, another run holds the
+lock); 3 anomaly (a guard stopped the run: see ``ingest_runs.anomaly``); 130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import sys
 
 from ingestion.env import EnvSettingError
 
-from .crawl import CrawlError, run_crawl
+from .crawl import CrawlAnomaly, CrawlError, run_crawl
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +39,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--base-url", help="site to crawl (default FINISHERS_BASE_URL or https://www.finishers.com)"
     )
+    parser.add_argument(
+        "--backfill",
+        action="store_true",
+        help="no time or request budget (a first full crawl in one go)",
+    )
+    parser.add_argument(
+        "--accept-shrink",
+        action="store_true",
+        help="believe a site map that unlists more than FINISHERS_MAX_UNLIST_SHARE of the events",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -43,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
             slugs=args.slugs,
             refresh=args.refresh,
             progress=not args.no_progress,
+            backfill=args.backfill,
+            accept_shrink=args.accept_shrink,
         )
+    except CrawlAnomaly as exc:
+        print(f"finishers: anomaly, run stopped: {exc}", file=sys.stderr)
+        return 3
     except (CrawlError, EnvSettingError) as exc:
         print(f"finishers: cannot run: {exc}", file=sys.stderr)
         return 2

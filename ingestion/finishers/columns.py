@@ -111,6 +111,8 @@ PAGE_COLUMNS = _cols(
         "consecutive_failures": BIGINT,
         "is_listed": BOOL,
         "run_id": TEXT,
+        "check_count": BIGINT,
+        "change_count": BIGINT,
     },
     slug=_KEY,
 )
@@ -153,6 +155,9 @@ RUN_COLUMNS = _cols(
         "bytes": BIGINT,
         "refresh_policy": TEXT,
         "status": TEXT,
+        "gone": BIGINT,
+        "due_left": BIGINT,
+        "anomaly": TEXT,
     }
 )
 

@@ -8,22 +8,29 @@ while a failed fetch is landed as ``failed`` and retried.
 
 from __future__ import annotations
 
-import os
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import dlt
 
 from ingestion.env import env_float
-from ingestion.warehouse import WarehouseConfigError, current_warehouse, dlt_pipelines_dir
+from ingestion.warehouse import (
+    Warehouse,
+    WarehouseConfigError,
+    current_warehouse,
+    dlt_pipelines_dir,
+)
 
-from . import finishers_source, settings
+from . import finishers_source, run_lock, settings
+from .backoff import MISSING_REASONS, is_gone, next_failure_count
+from .budget import RunBudget
 from .columns import (
     EVENT_COLUMNS,
     PAGE_COLUMNS,
@@ -41,70 +48,20 @@ from .crawl_state import (
     read_events,
     read_sitemap_items,
 )
+from .fetch_settings import fetch_config_from_env
 from .fetcher import FetchConfig, Fetcher, FetchResult, SiteUnreachable
+from .guards import CrawlAnomaly, RejectGuard, shrink_anomaly, would_unlist
 from .parser import PageRejected, parse_event_page
-from .refresh_policy import Action, PageState, RefreshPolicy
+from .plan import plan_night
+from .refresh_policy import Action, Decision, PageState, RefreshPolicy
 from .sitemap import Discovery, KnownSitemap, SitemapEntry, discover
+from .summary import CrawlSummary
+
+log = logging.getLogger(__name__)
 
 
 class CrawlError(RuntimeError):
     """The run cannot proceed (warehouse or site map unreachable...)."""
-
-
-@dataclass
-class CrawlSummary:
-    run_id: str = ""
-    base_url: str = ""
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    duration_s: float = 0.0
-    discovered: int = 0
-    selected: int = 0
-    fetched: int = 0
-    not_modified: int = 0
-    skipped_fresh: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    unlisted: int = 0
-    rejected: int = 0
-    failed: int = 0
-    field_rejects: int = 0
-    requests: int = 0
-    bytes: int = 0
-    refresh_policy: str = ""
-    status: str = "running"
-    batches: int = 0
-
-    def row(self) -> dict[str, Any]:
-        row = asdict(self)
-        row.pop("batches")
-        return row
-
-    def table(self) -> str:
-        """The end-of-run summary printed by the CLI."""
-        labels = [
-            ("discovered", "events in the site map"),
-            ("selected", "selected (--limit/--slug)"),
-            ("fetched", "fetched (200)"),
-            ("not_modified", "not modified (304)"),
-            ("skipped_fresh", "skipped (fresh)"),
-            ("new", "new events"),
-            ("changed", "changed events"),
-            ("unchanged", "unchanged events"),
-            ("unlisted", "unlisted (gone from site map)"),
-            ("rejected", "rejected pages"),
-            ("failed", "failed fetches (retried next run)"),
-            ("field_rejects", "fields nulled"),
-            ("requests", "HTTP requests"),
-        ]
-        width = max(len(label) for _, label in labels) + 2
-        lines = [f"finishers crawl {self.run_id} — {self.status} — {self.base_url}"]
-        lines += [f"  {label:<{width}}{getattr(self, key):>10,}" for key, label in labels]
-        lines.append(f"  {'bytes downloaded':<{width}}{self.bytes:>10,}")
-        lines.append(f"  {'duration':<{width}}{self.duration_s:>9.1f}s")
-        lines.append(f"  refresh policy: {self.refresh_policy}")
-        return "\n".join(lines)
 
 
 @dataclass
@@ -123,34 +80,6 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-def fetch_config_from_env(base_url: str | None = None) -> FetchConfig:
-    """Politeness and limits from ``FINISHERS_*`` environment variables.
-
-    Without ``FINISHERS_CRAWL_DELAY`` the delay is 1.5 s, or 0 for a local snapshot server.
-    """
-    base = (base_url or os.environ.get("FINISHERS_BASE_URL") or settings.DEFAULT_BASE_URL).rstrip(
-        "/"
-    )
-    local = urlsplit(base).hostname in LOOPBACK_HOSTS
-    default_delay = 0.0 if local else settings.DEFAULT_CRAWL_DELAY_S
-    return FetchConfig(
-        base_url=base,
-        user_agent=os.environ.get("FINISHERS_USER_AGENT") or settings.DEFAULT_USER_AGENT,
-        crawl_delay_s=env_float("FINISHERS_CRAWL_DELAY", default_delay),
-        concurrency=max(1, int(env_float("FINISHERS_CONCURRENCY", settings.DEFAULT_CONCURRENCY))),
-        connect_timeout_s=env_float("FINISHERS_CONNECT_TIMEOUT", settings.CONNECT_TIMEOUT_S),
-        read_timeout_s=env_float("FINISHERS_READ_TIMEOUT", settings.READ_TIMEOUT_S),
-        body_deadline_s=env_float("FINISHERS_BODY_DEADLINE", settings.BODY_DEADLINE_S),
-        max_body_bytes=int(env_float("FINISHERS_MAX_BODY_BYTES", settings.MAX_BODY_BYTES)),
-        max_attempts=int(env_float("FINISHERS_MAX_ATTEMPTS", settings.MAX_ATTEMPTS)),
-        backoff_factor=env_float("FINISHERS_BACKOFF_FACTOR", settings.BACKOFF_FACTOR),
-        max_retry_delay_s=env_float("FINISHERS_MAX_RETRY_DELAY", settings.MAX_RETRY_DELAY_S),
-    )
-
-
 class _Crawl:
     def __init__(
         self,
@@ -159,9 +88,17 @@ class _Crawl:
         batch_size: int,
         progress: bool,
         clock: Callable[[], datetime] | None = None,
+        *,
+        warehouse: Warehouse,
+        budget: RunBudget,
+        guard: RejectGuard,
+        max_unlist_share: float | None,
     ) -> None:
         self.config = config
         self.policy = policy
+        self.budget = budget
+        self.reject_guard = guard
+        self.max_unlist_share = max_unlist_share  # None: --accept-shrink
         self.batch_size = batch_size
         self.progress = progress
         self.clock = clock or _utcnow
@@ -186,15 +123,15 @@ class _Crawl:
         self.batch_min_seconds = env_float(
             "FINISHERS_BATCH_MIN_SECONDS", settings.BATCH_MIN_SECONDS
         )
-        self.warehouse: Any = None
+        self.warehouse = warehouse
         self.file_format: str | None = None
         self.fetcher = Fetcher(config)
 
     # ---------------------------------------------------------------- landing
 
     def open_pipeline(self) -> None:
+        warehouse = self.warehouse
         try:
-            warehouse = self.warehouse = current_warehouse()
             # DuckDB loads jsonl several times faster than dlt's default insert_values
             self.file_format = "jsonl" if warehouse.kind == "duckdb" else None
             destination = warehouse.dlt_destination()
@@ -204,7 +141,7 @@ class _Crawl:
             pipeline_name=settings.PIPELINE_NAME,
             destination=destination,
             dataset_name=settings.DATASET_NAME,
-            pipelines_dir=dlt_pipelines_dir(),
+            pipelines_dir=dlt_pipelines_dir(warehouse.target),
         )
         try:
             if self.pipeline.has_pending_data:
@@ -359,9 +296,55 @@ class _Crawl:
             last_outcome="rejected",
             last_reason=reason,
             last_checked_at=now,
-            consecutive_failures=0,
-            **page_values,
+            **{"consecutive_failures": 0, **page_values},
         )
+
+    def mark_gone(
+        self, entry: SitemapEntry, old: PageState | None, result: FetchResult, failures: int
+    ) -> None:
+        """404/410 night after night: the page, and its event, unlisted (never deleted)."""
+        self.summary.gone += 1
+        self.reject(entry.url, result.error or "gone", slug=entry.slug, status=result.status)
+        self.failure_row(
+            entry, old, result, "gone", failures, last_checked_at=self.clock(), is_listed=False
+        )
+        known = self.state.events.get(old.event_id) if old and old.event_id else None
+        if known is not None and known.is_listed is not False:
+            self.pending_listing[old.event_id] = {"is_listed": False}
+            self.state.events[old.event_id] = replace(known, is_listed=False)
+
+    def failure_row(
+        self,
+        entry: SitemapEntry,
+        old: PageState | None,
+        result: FetchResult,
+        outcome: str,
+        failures: int,
+        **values: Any,
+    ) -> None:
+        self.page_row(
+            entry,
+            old,
+            last_status=result.status,
+            last_outcome=outcome,
+            last_reason=result.error,
+            consecutive_failures=failures,
+            **values,
+        )
+
+    @staticmethod
+    def failures_after(old: PageState | None, reason: str) -> int:
+        """``consecutive_failures`` once this failure or 404/410 is counted (backoff.py)."""
+        if old is None:
+            return 1
+        return next_failure_count(old.last_reason, old.consecutive_failures, reason)
+
+    def checked(self, old: PageState | None, changed: bool) -> dict[str, int]:
+        """The page's content-hash history, one definitive answer later."""
+        return {
+            "check_count": (old.check_count if old else 0) + 1,
+            "change_count": (old.change_count if old else 0) + int(changed),
+        }
 
     def handle(self, entry: SitemapEntry, old: PageState | None, result: FetchResult) -> None:
         now = self.clock()
@@ -371,17 +354,15 @@ class _Crawl:
             self.reject(
                 entry.url, result.error, slug=entry.slug, status=result.status, detail=result.detail
             )
-            failures = (old.consecutive_failures if old else 0) + 1
-            self.page_row(
-                entry,
-                old,
-                last_status=result.status,
-                last_outcome="failed",
-                last_reason=result.error,
-                consecutive_failures=failures,
-            )
+            self.failure_row(entry, old, result, "failed", self.failures_after(old, result.error))
             return
         if result.error is not None:
+            missing = 0
+            if result.error in MISSING_REASONS:
+                missing = self.failures_after(old, result.error)
+                if is_gone(missing):
+                    self.mark_gone(entry, old, result, missing)
+                    return
             self.reject_page(
                 entry,
                 old,
@@ -391,6 +372,7 @@ class _Crawl:
                 detail=result.detail,
                 etag=None,
                 last_modified=None,
+                consecutive_failures=missing,
             )
             return
         validators = {"etag": result.etag, "last_modified": result.last_modified}
@@ -410,6 +392,7 @@ class _Crawl:
                 last_outcome=outcome,
                 last_checked_at=now,
                 consecutive_failures=0,
+                **self.checked(old, changed=False),
                 **validators,
             )
             return
@@ -417,6 +400,7 @@ class _Crawl:
         try:
             parsed = parse_event_page(result.body or b"", entry.slug)
         except PageRejected as exc:
+            self.reject_guard.record(exc.reason)
             self.reject_page(
                 entry,
                 old,
@@ -425,11 +409,10 @@ class _Crawl:
                 status=result.status,
                 detail=exc.detail,
                 excerpt=exc.excerpt,
-                content_hash=None,
-                event_id=None,
                 **validators,
             )
             return
+        self.reject_guard.record(None)
         known = self.state.events.get(parsed.event_id)
         if known is None:
             outcome, s.new = "new", s.new + 1
@@ -474,6 +457,7 @@ class _Crawl:
             content_hash=parsed.content_hash,
             content_changed_at=changed_at,
             consecutive_failures=0,
+            **self.checked(old, changed=outcome == "changed"),
             **validators,
         )
 
@@ -562,20 +546,37 @@ class _Crawl:
             self.reject(rej.url, rej.reason, detail=rej.detail)
         selected = self.select(discovery, limit, slugs)
         s.selected = len(selected)
-        todo: list[tuple[SitemapEntry, PageState | None, Action]] = []
-        for entry in selected:
-            old = self.state.pages.get(entry.slug)
-            decision = self.policy.decide(old, entry.lastmod, self.now)
-            if decision.action is Action.SKIP:
-                s.skipped_fresh += 1
-            else:
-                todo.append((entry, old, decision.action))
+        complete = limit is None and not slugs and discovery.complete
         try:
-            self.fetch_all(todo)
-            complete = limit is None and not slugs and discovery.complete
             if complete:
+                self.check_shrink(discovery)
+            plan = plan_night(
+                selected,
+                self.state.pages,
+                self.state.events,
+                self.policy,
+                self.now,
+                self.budget.pages_allowed(self.fetcher.requests),
+            )
+            s.skipped_fresh = sum(plan.skipped.values())
+            s.refresh_policy = (
+                f"{self.policy.describe()}; {self.budget.describe()}; tonight {plan.describe()}"
+            )
+            left = self.fetch_all(plan.todo)
+            s.due_left = len(left) + len(plan.deferred)
+            if s.anomaly:
+                raise CrawlAnomaly(s.anomaly)
+            # a new slug may be a known event's new address: unlist once every new page is read
+            new_left = plan.deferred_new + sum(1 for _, _, d in left if d.action is Action.FETCH)
+            if complete and not new_left:
                 self.unlist_missing({e.slug for e in discovery.entries})
-            s.status = "ok" if complete else "partial"
+            if not complete:
+                s.status = "partial"
+            else:
+                s.status = "partial_budget" if s.due_left else "ok"
+        except CrawlAnomaly:
+            s.status = "anomaly"
+            raise
         except KeyboardInterrupt:
             s.status = "interrupted"
             raise
@@ -583,15 +584,41 @@ class _Crawl:
             self.finish()
         return s
 
-    def fetch_all(self, todo: list[tuple[SitemapEntry, PageState | None, Action]]) -> None:
+    def check_shrink(self, discovery: Discovery) -> None:
+        """Believe a site map only if it does not unlist too much of the catalogue at once."""
+        if self.max_unlist_share is None:  # --accept-shrink
+            return
+        why = shrink_anomaly(
+            *would_unlist(self.state.pages, self.state.events, {e.slug for e in discovery.entries}),
+            self.max_unlist_share,
+        )
+        if why:
+            self.summary.anomaly = why
+            raise CrawlAnomaly(why)
+
+    def stop_on_redesign(self) -> bool:
+        """Too many downloaded pages are not event pages: drop what this batch would change."""
+        why = self.reject_guard.anomaly()
+        if why is None:
+            return False
+        self.summary.anomaly = why
+        self.batch = _Batch(rejects=self.batch.rejects, sitemaps=self.batch.sitemaps)
+        self.pending_listing.clear()
+        return True
+
+    def fetch_all(
+        self, todo: list[tuple[SitemapEntry, PageState | None, Decision]]
+    ) -> list[tuple[SitemapEntry, PageState | None, Decision]]:
+        """Fetch and handle ``todo`` in order until done, the budget is spent or a guard
+        trips; return the entries not taken."""
         bar = None
         if self.progress:
             from tqdm import tqdm
 
             bar = tqdm(total=len(todo), unit="page", desc="finishers", dynamic_ncols=True)
 
-        def fetch(entry: SitemapEntry, old: PageState | None, action: Action) -> FetchResult:
-            conditional = action is Action.CHECK and old is not None
+        def fetch(entry: SitemapEntry, old: PageState | None, decision: Decision) -> FetchResult:
+            conditional = decision.action is Action.CHECK and old is not None
             return self.fetcher.get(
                 entry.url,
                 etag=old.etag if conditional and old else None,
@@ -599,16 +626,19 @@ class _Crawl:
             )
 
         workers = max(1, self.config.concurrency)
-        pending = iter(todo)
+        taken = 0
+        stop = False
         in_flight: dict[Future[FetchResult], tuple[SitemapEntry, PageState | None]] = {}
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
             try:
                 while True:
-                    while len(in_flight) < workers * 2:
-                        item = next(pending, None)
-                        if item is None:
+                    while not stop and len(in_flight) < workers * 2 and taken < len(todo):
+                        if self.budget.spent(self.fetcher.requests) and taken:
+                            stop = True  # the budget is spent: land what was fetched
                             break
-                        in_flight[pool.submit(fetch, *item)] = (item[0], item[1])
+                        entry, old, decision = todo[taken]
+                        taken += 1
+                        in_flight[pool.submit(fetch, entry, old, decision)] = (entry, old)
                     if not in_flight:
                         break
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -617,12 +647,15 @@ class _Crawl:
                         self.handle(entry, old, future.result())
                         if bar is not None:
                             bar.update(1)
+                        if self.stop_on_redesign():
+                            return todo[taken:]
                         self.maybe_land()
             finally:
                 for future in in_flight:
                     future.cancel()
                 if bar is not None:
                     bar.close()
+        return todo[taken:]
 
     def finish(self) -> None:
         s = self.summary
@@ -661,6 +694,8 @@ def run_crawl(
     crawl_delay: float | None = None,
     concurrency: int | None = None,
     clock: Callable[[], datetime] | None = None,
+    backfill: bool = False,
+    accept_shrink: bool = False,
 ) -> CrawlSummary:
     """Crawl finishers.com (or ``base_url``) into ``raw_finishers`` of the current warehouse.
 
@@ -669,8 +704,15 @@ def run_crawl(
     override ``FINISHERS_CRAWL_DELAY``/``FINISHERS_CONCURRENCY``. ``clock`` returns the
     run's "now" (an aware UTC datetime; default ``datetime.now(UTC)``): the refresh policy
     decides with it and every timestamp the run lands comes from it, so a test or the
-    benchmark can crawl "the next night" without waiting a day. Raises :class:`CrawlError` when
-    the run cannot proceed; bad pages only end up in ``raw_finishers.rejects``.
+    benchmark can crawl "the next night" without waiting a day. The run stops taking pages
+    when its budget (``FINISHERS_MAX_RUNTIME_S``, ``FINISHERS_MAX_REQUESTS_PER_RUN``) is
+    spent, unless ``backfill``. One run at a time per warehouse target (:mod:`.run_lock`).
+
+    Raises :class:`CrawlError` when the run cannot proceed (also: another run holds the
+    lock), :class:`CrawlAnomaly` when a guard stopped it (a site map that would unlist more
+    than ``FINISHERS_MAX_UNLIST_SHARE`` of the catalogue, unless ``accept_shrink``; more
+    than ``FINISHERS_MAX_REJECT_SHARE`` of the downloaded pages not event pages); bad pages
+    only end up in ``raw_finishers.rejects``.
     """
     if refresh not in (None, "auto", "all"):
         raise ValueError(f"refresh must be 'all' or None, not {refresh!r}")
@@ -680,20 +722,40 @@ def run_crawl(
     if concurrency is not None:
         config = replace(config, concurrency=max(1, concurrency))
     policy = RefreshPolicy(
-        recheck_after=timedelta(
-            hours=env_float("FINISHERS_RECHECK_AFTER_HOURS", settings.RECHECK_AFTER_HOURS)
-        ),
         lastmod_recheck_after=timedelta(
             days=env_float("FINISHERS_LASTMOD_RECHECK_DAYS", settings.LASTMOD_RECHECK_DAYS)
         ),
         refresh_all=refresh == "all",
     )
     batch_size = batch_size or int(env_float("FINISHERS_BATCH_SIZE", settings.BATCH_SIZE))
+    guard = RejectGuard(
+        env_float("FINISHERS_MAX_REJECT_SHARE", settings.MAX_REJECT_SHARE),
+        settings.REJECT_GUARD_MIN_PAGES,
+    )
+    max_unlist = env_float("FINISHERS_MAX_UNLIST_SHARE", settings.MAX_UNLIST_SHARE)
     started = time.monotonic()
-    crawl = _Crawl(config, policy, batch_size, progress, clock)
-    summary = crawl.run(limit, slugs)
+    budget = RunBudget.from_env(config.crawl_delay_s, backfill)
+    try:
+        warehouse = current_warehouse()
+    except WarehouseConfigError as exc:
+        raise CrawlError(f"warehouse not configured: {exc}") from exc
+    with ExitStack() as stack:
+        try:
+            took_over = stack.enter_context(run_lock.hold(warehouse))
+        except run_lock.RunLocked as exc:
+            raise CrawlError(str(exc)) from None
+        except Exception as exc:
+            raise CrawlError(f"warehouse unreachable ({warehouse.describe()}): {exc}") from exc
+        if took_over:
+            log.warning("finishers: %s", took_over)
+        crawl = _Crawl(
+            config, policy, batch_size, progress, clock,
+            warehouse=warehouse, budget=budget, guard=guard,
+            max_unlist_share=None if accept_shrink else max_unlist,
+        )  # fmt: skip
+        summary = crawl.run(limit, slugs)
     summary.duration_s = round(time.monotonic() - started, 3)
     return summary
 
 
-__all__ = ["CrawlError", "CrawlSummary", "fetch_config_from_env", "run_crawl"]
+__all__ = ["CrawlAnomaly", "CrawlError", "CrawlSummary", "fetch_config_from_env", "run_crawl"]

@@ -11,7 +11,7 @@ flips.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from ingestion.warehouse import Warehouse, WarehouseUnreachable
@@ -30,6 +30,8 @@ class EventState:
     first_seen_at: datetime | None = None
     last_seen_at: datetime | None = None
     content_changed_at: datetime | None = None
+    edition_start_date: date | None = None  # the adaptive refresh policy reads the dates
+    edition_end_date: date | None = None
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> EventState:
@@ -42,6 +44,8 @@ EVENT_STATE_FIELDS = (
     "first_seen_at",
     "last_seen_at",
     "content_changed_at",
+    "edition_start_date",
+    "edition_end_date",
 )
 
 
@@ -98,7 +102,8 @@ def load_state(warehouse: Warehouse) -> CrawlState:
         cur = conn.cursor()
         state = CrawlState()
         for row in _select(cur, "pages", _PAGE_FIELDS):
-            row["consecutive_failures"] = int(row.get("consecutive_failures") or 0)
+            for counter in ("consecutive_failures", "check_count", "change_count"):
+                row[counter] = int(row.get(counter) or 0)
             row["is_listed"] = row.get("is_listed") is not False
             state.pages[row["slug"]] = PageState(**row)
         for row in _select(cur, "events", ["id", *EVENT_STATE_FIELDS]):

@@ -32,7 +32,10 @@ BATCH_SIZE = 200
 BATCH_MIN_SECONDS = 3.0
 MAX_BATCH_PAGES = 5000
 
-# Refresh policy (see refresh_policy.py).
+# Refresh policy (see refresh_policy.py). A "night" is at least NIGHT_HOURS after the
+# previous check, so a nightly run that starts a little earlier still counts as the next night.
+NIGHT_HOURS = 20.0
+# The former fixed rule without a lastmod (kept for the benchmark's comparison only).
 RECHECK_AFTER_HOURS = 20.0
 STABLE_AFTER_DAYS = 30.0
 STABLE_RECHECK_AFTER_HOURS = 7 * 24.0
@@ -47,3 +50,38 @@ DATASET_NAME = "raw_finishers"
 VOLATILE_KEYS = frozenset({"buildId", "__N_SSP", "__N_SSG", "_sentryTraceData", "_sentryBaggage"})
 
 EXCERPT_CHARS = 500
+
+# Adaptive re-check without a lastmod (adaptive.py): a page's change rate is learned from
+# its content-hash history, with a prior worth PRIOR_DAYS of observation at PRIOR_CHANGES
+# changes (a new page: one change a month). A page is re-checked once the probability that
+# it changed since its last check reaches RECHECK_PROBABILITY, within [1, MAX_INTERVAL]
+# nights; events starting within UPCOMING_DAYS are re-checked every night, within SOON_DAYS
+# every SOON_INTERVAL nights at most. An edition that is over waits EDITION_OVER nights
+# until NEW_EDITION_DUE_DAYS after its start, when the organiser may publish the next one.
+PRIOR_CHANGES = 0.5
+PRIOR_DAYS = 15.0
+RECHECK_PROBABILITY = 0.25
+MAX_INTERVAL_NIGHTS = 7
+UPCOMING_DAYS = 30
+SOON_DAYS = 90
+SOON_INTERVAL_NIGHTS = 3
+EDITION_OVER_INTERVAL_NIGHTS = 14
+NEW_EDITION_DUE_DAYS = 300
+
+# Failed pages back off across nights (backoff.py): the first failure is retried on the next
+# run, then after 1, 2, 4... nights, at most BACKOFF_MAX_NIGHTS. A page answering 404/410
+# on GONE_AFTER_NIGHTS consecutive nights is recorded as gone (unlisted, never deleted) and
+# asked again every BACKOFF_MAX_NIGHTS.
+BACKOFF_MAX_NIGHTS = 16
+GONE_AFTER_NIGHTS = 3
+
+# Budgets of one run (budget.py). The crawl stops taking pages after MAX_RUNTIME_S; the
+# request budget defaults to REQUEST_SHARE_OF_RUNTIME of that time at the crawl delay.
+# See README "Production": 2 h of crawl + geocoding + dbt + docs in the 180-min job.
+MAX_RUNTIME_S = 7200.0
+REQUEST_SHARE_OF_RUNTIME = 0.9
+
+# Guards of a bad night (guards.py).
+MAX_UNLIST_SHARE = 0.2
+MAX_REJECT_SHARE = 0.2
+REJECT_GUARD_MIN_PAGES = 20  # the share is judged once this many pages were downloaded

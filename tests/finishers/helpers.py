@@ -274,3 +274,41 @@ def bad_site(extra_locs: list[str] | None = None) -> OverrideSource:
         overrides[f"/course/{slug}"] = html(body)
     overrides.update(http_faults())
     return OverrideSource(DirectorySource(SITE_DIR), overrides)
+
+
+class DictSource:
+    """A site held in memory: path → response; ``missing`` paths answer 404."""
+
+    def __init__(self, responses: dict[str, PageResponse]) -> None:
+        self.responses = responses
+
+    def get(self, path: str) -> PageResponse | None:
+        return self.responses.get(path)
+
+
+def synthetic_site(
+    slugs: list[str], listed: list[str] | None = None, starts: str | None = None
+) -> DictSource:
+    """One good event page per slug (variants of a real page); the site map lists ``listed``.
+
+    ``starts`` (``YYYY-MM-DD``) moves the next edition to that day.
+    """
+
+    def mutate(props: dict[str, Any]) -> None:
+        if starts:
+            props["nextEdition"]["dateRange"] = {"start": starts, "end": starts}
+
+    responses = {
+        "/robots.txt": PageResponse(200, ROBOTS_TXT.encode()),
+        "/sitemap/events.xml": PageResponse(
+            200, render_sitemap(slugs if listed is None else listed).encode()
+        ),
+    }
+    for slug in slugs:
+        responses[f"/course/{slug}"] = html(page_of(variant(slug, mutate)))
+    return DictSource(responses)
+
+
+def relist(source: DictSource, listed: list[str]) -> None:
+    """Tonight's site map lists ``listed`` (the pages stay served)."""
+    source.responses["/sitemap/events.xml"] = PageResponse(200, render_sitemap(listed).encode())

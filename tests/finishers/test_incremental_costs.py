@@ -57,16 +57,28 @@ def test_the_clock_dates_the_run_and_lastmod_spares_the_next_night(
     site.reset_counters()
     second = run_crawl(base_url=site.base_url, clock=_at(T0 + timedelta(hours=24)))
     checked = {p.removeprefix("/course/") for p in site.paths if p.startswith("/course/")}
-    # pages whose lastmod is not newer than their last check are trusted; the others are
-    # due after 20 h and answer 304
-    assert checked == {s["event"]["slug"] for s in snapshot_events()} - with_lastmod
-    assert second.skipped_fresh == len(with_lastmod)
-    assert second.not_modified == N_EVENTS - len(with_lastmod) and second.fetched == 0
+    # pages whose lastmod is not newer than their last check are trusted; the others follow
+    # the adaptive policy: checked once, unchanged, so only events starting within 30 days
+    # (or under way) are due the next night, and answer 304
+    night2 = (T0 + timedelta(hours=24)).date()
+    upcoming = {
+        slug
+        for slug, start, end in query(
+            "select slug, edition_start_date, edition_end_date from raw_finishers.events"
+        )
+        if start is not None and (end or start) >= night2 and (start - night2).days <= 30
+    }
+    no_lastmod = {s["event"]["slug"] for s in snapshot_events()} - with_lastmod
+    assert 0 < len(no_lastmod & upcoming) < len(no_lastmod)  # both kinds in the snapshot
+    assert checked == no_lastmod & upcoming
+    assert second.skipped_fresh == N_EVENTS - len(checked)
+    assert second.not_modified == len(checked) and second.fetched == 0
     assert "lastmod" in second.refresh_policy and "every 30 d" in second.refresh_policy
+    assert "due: upcoming" in second.refresh_policy and "skipped: " in second.refresh_policy
     assert query(
         "select count(*) from raw_finishers.pages where last_checked_at = "
         f"timestamptz '{(T0 + timedelta(hours=24)).isoformat()}'"
-    ) == [(N_EVENTS - len(with_lastmod),)]
+    ) == [(len(checked),)]
 
 
 def test_the_safety_recheck_cycle_is_configurable(
@@ -76,7 +88,10 @@ def test_the_safety_recheck_cycle_is_configurable(
     monkeypatch.setenv("FINISHERS_LASTMOD_RECHECK_DAYS", "1")  # every page, every night
     site.reset_counters()
     summary = run_crawl(base_url=site.base_url, clock=_at(T0 + timedelta(hours=24)))
-    assert summary.not_modified == N_EVENTS and summary.skipped_fresh == 0
+    # every page with a lastmod is re-checked (the others follow the adaptive policy)
+    with_lastmod = len(_slugs_with_lastmod(SITE_DIR))
+    assert f"safety re-check {with_lastmod}" in summary.refresh_policy
+    assert summary.not_modified == N_EVENTS - summary.skipped_fresh > with_lastmod
     assert "every 1 d" in summary.refresh_policy
 
 

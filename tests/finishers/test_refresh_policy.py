@@ -25,13 +25,30 @@ def page(checked_hours_ago: float, changed_days_ago: float = 1, **kw: object) ->
 def test_new_pages_are_fetched_and_recent_ones_skipped() -> None:
     assert POLICY.decide(None, None, NOW).action is Action.FETCH
     assert POLICY.decide(page(2), None, NOW).action is Action.SKIP
-    assert POLICY.decide(page(25), None, NOW).action is Action.CHECK
+    # unknown event date, no history: the prior (a change a month) waits at most 7 nights
+    assert POLICY.decide(page(24 * 5), None, NOW).action is Action.SKIP
+    due = POLICY.decide(page(24 * 7), None, NOW)
+    assert due.action is Action.CHECK and due.reason == "due: max_interval"
 
 
-def test_long_unchanged_pages_are_rechecked_weekly() -> None:
-    stable = page(25, changed_days_ago=90)
-    assert POLICY.decide(stable, None, NOW).action is Action.SKIP
-    assert POLICY.decide(page(24 * 8, changed_days_ago=90), None, NOW).action is Action.CHECK
+def test_an_upcoming_event_is_rechecked_nightly_and_an_old_edition_rarely() -> None:
+    soon = (NOW.date() + timedelta(days=10), None)
+    over = (NOW.date() - timedelta(days=60), NOW.date() - timedelta(days=59))
+    assert POLICY.decide(page(22), None, NOW, soon).reason == "due: upcoming"
+    assert POLICY.decide(page(24 * 8), None, NOW, over).action is Action.SKIP
+    assert POLICY.decide(page(24 * 14), None, NOW, over).reason == "due: edition_over"
+
+
+def test_a_page_that_changes_often_is_rechecked_sooner_than_a_stable_one() -> None:
+    seen = NOW - timedelta(days=60)
+    busy = page(24 * 2, first_seen_at=seen, check_count=40, change_count=20)
+    still = page(24 * 2, first_seen_at=seen, check_count=10, change_count=0)
+    assert POLICY.decide(busy, None, NOW).reason == "due: learned"
+    assert POLICY.decide(still, None, NOW).action is Action.SKIP
+    # and it is worth more: a budget keeps it before a stable page that is due too
+    stable_due = POLICY.decide(page(24 * 8, first_seen_at=seen, check_count=10), None, NOW)
+    assert stable_due.action is Action.CHECK
+    assert POLICY.decide(busy, None, NOW).value > stable_due.value
 
 
 def test_failures_relisting_lastmod_and_refresh_all_force_a_check() -> None:
@@ -43,20 +60,38 @@ def test_failures_relisting_lastmod_and_refresh_all_force_a_check() -> None:
     assert RefreshPolicy(refresh_all=True).decide(fresh, None, NOW).action is Action.CHECK
 
 
+def test_a_failing_page_backs_off_and_a_gone_one_waits() -> None:
+    def failing(count: int, hours_ago: float) -> PageState:
+        return page(0, last_outcome="failed", consecutive_failures=count,
+                    last_attempt_at=NOW - timedelta(hours=hours_ago))  # fmt: skip
+
+    assert POLICY.decide(failing(1, 0.1), None, NOW).action is Action.CHECK  # next run
+    assert POLICY.decide(failing(2, 12), None, NOW).reason == "backoff"
+    assert POLICY.decide(failing(2, 21), None, NOW).action is Action.CHECK  # 1 night
+    assert POLICY.decide(failing(3, 30), None, NOW).reason == "backoff"  # 2 nights
+    assert POLICY.decide(failing(3, 45), None, NOW).action is Action.CHECK
+    missing = page(0, last_outcome="rejected", last_reason="http_404", consecutive_failures=1,
+                   last_attempt_at=NOW - timedelta(hours=2))  # fmt: skip
+    assert POLICY.decide(missing, None, NOW).reason == "backoff"
+    gone = page(0, last_outcome="gone", is_listed=False, last_attempt_at=NOW - timedelta(days=3))
+    assert POLICY.decide(gone, None, NOW).reason == "gone"  # not "back in the site map"
+
+
 def test_the_policy_explains_itself_in_one_line() -> None:
     text = POLICY.describe()
-    assert "20 h" in text and "168 h" in text and "\n" not in text
+    assert "adaptive" in text and "within 30 d" in text and "\n" not in text
     assert "lastmod" in text and "every 30 d" in text
     assert "refresh all" in RefreshPolicy(refresh_all=True).describe()
 
 
 def test_a_site_map_lastmod_is_trusted_when_not_newer_than_the_last_check() -> None:
     old_lastmod = NOW - timedelta(days=10)
-    for hours in (25, 24 * 8):  # due without a lastmod, trusted with one
+    for hours in (24 * 7, 24 * 8):  # due without a lastmod, trusted with one
         assert POLICY.decide(page(hours), None, NOW).action is Action.CHECK
         decision = POLICY.decide(page(hours), old_lastmod, NOW)
         assert decision.action is Action.SKIP and "lastmod" in decision.why
     newer = POLICY.decide(page(25), NOW - timedelta(hours=1), NOW)
+    assert newer.reason == "lastmod moved"
     assert newer.action is Action.CHECK and "newer" in newer.why
     # failures, relisting and --refresh all still win over a trusted lastmod
     assert POLICY.decide(page(25, last_outcome="failed"), old_lastmod, NOW).action is Action.CHECK

@@ -148,7 +148,7 @@ def test_cli_prints_the_summary_and_records_the_run(
     for label in (
         "events in the site map",
         "new events",
-        "skipped (fresh)",
+        "skipped (not due tonight)",
         "HTTP requests",
         "bytes downloaded",
         "refresh policy:",
