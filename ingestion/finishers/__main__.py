@@ -1,5 +1,5 @@
 """CLI: ``python -m ingestion.finishers [--limit N] [--slug S] [--refresh all] [--base-url U]
-[--backfill] [--accept-shrink]``.
+[--backfill] [--accept-shrink] [--unlisted]``.
 
 Exit status: 0 done (also ``partial_budget``: the budget stopped it, the next run goes
 on); 2 cannot run (bad setting, site or warehouse unreachable, another run holds the
@@ -49,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="believe a site map that unlists more than FINISHERS_MAX_UNLIST_SHARE of the events",
     )
+    parser.add_argument(
+        "--unlisted",
+        action="store_true",
+        help="crawl a --slug even if the site map does not list it (it lands as unlisted)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -58,9 +63,10 @@ def main(argv: list[str] | None = None) -> int:
             limit=args.limit,
             slugs=args.slugs,
             refresh=args.refresh,
-            progress=not args.no_progress,
+            progress=not args.no_progress and sys.stderr.isatty(),
             backfill=args.backfill,
             accept_shrink=args.accept_shrink,
+            unlisted_slugs=args.unlisted,
         )
     except CrawlAnomaly as exc:
         print(f"finishers: anomaly, run stopped: {exc}", file=sys.stderr)

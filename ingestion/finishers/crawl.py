@@ -508,11 +508,21 @@ class _Crawl:
         }
 
     def select(
-        self, discovery: Discovery, limit: int | None, slugs: list[str] | None
+        self,
+        discovery: Discovery,
+        limit: int | None,
+        slugs: list[str] | None,
+        unlisted_slugs: bool = True,
     ) -> list[SitemapEntry]:
         entries = discovery.entries
         if slugs:
             by_slug = {e.slug: e for e in entries}
+            missing = [s for s in dict.fromkeys(slugs) if s not in by_slug]
+            if missing and not unlisted_slugs:
+                raise CrawlError(
+                    f"not in the site map ({len(entries)} events listed): {', '.join(missing)}; "
+                    "nothing crawled (--unlisted crawls such a page anyway)"
+                )
             base = self.fetcher.base_url
             entries = [
                 by_slug.get(s) or SitemapEntry(s, f"{base}{settings.EVENT_PATH_PREFIX}{s}")
@@ -522,7 +532,9 @@ class _Crawl:
             entries = entries[: max(0, limit)]
         return entries
 
-    def run(self, limit: int | None, slugs: list[str] | None) -> CrawlSummary:
+    def run(
+        self, limit: int | None, slugs: list[str] | None, unlisted_slugs: bool = True
+    ) -> CrawlSummary:
         s = self.summary
         self.open_pipeline()
         try:
@@ -544,7 +556,7 @@ class _Crawl:
         for rej in discovery.rejects:
             s.rejected += 1
             self.reject(rej.url, rej.reason, detail=rej.detail)
-        selected = self.select(discovery, limit, slugs)
+        selected = self.select(discovery, limit, slugs, unlisted_slugs)
         s.selected = len(selected)
         complete = limit is None and not slugs and discovery.complete
         try:
@@ -696,6 +708,7 @@ def run_crawl(
     clock: Callable[[], datetime] | None = None,
     backfill: bool = False,
     accept_shrink: bool = False,
+    unlisted_slugs: bool = True,
 ) -> CrawlSummary:
     """Crawl finishers.com (or ``base_url``) into ``raw_finishers`` of the current warehouse.
 
@@ -707,6 +720,8 @@ def run_crawl(
     benchmark can crawl "the next night" without waiting a day. The run stops taking pages
     when its budget (``FINISHERS_MAX_RUNTIME_S``, ``FINISHERS_MAX_REQUESTS_PER_RUN``) is
     spent, unless ``backfill``. One run at a time per warehouse target (:mod:`.run_lock`).
+    A ``slugs`` entry the site map does not list is crawled (and lands unlisted) only with
+    ``unlisted_slugs``; without it the run stops before crawling anything.
 
     Raises :class:`CrawlError` when the run cannot proceed (also: another run holds the
     lock), :class:`CrawlAnomaly` when a guard stopped it (a site map that would unlist more
@@ -753,7 +768,7 @@ def run_crawl(
             warehouse=warehouse, budget=budget, guard=guard,
             max_unlist_share=None if accept_shrink else max_unlist,
         )  # fmt: skip
-        summary = crawl.run(limit, slugs)
+        summary = crawl.run(limit, slugs, unlisted_slugs)
     summary.duration_s = round(time.monotonic() - started, 3)
     return summary
 

@@ -177,3 +177,17 @@ def test_cli_fails_clearly_when_the_run_cannot_proceed(
     assert no_warehouse.returncode == 2
     assert "warehouse" in no_warehouse.stderr
     assert "Traceback" not in no_warehouse.stderr
+
+
+def test_cli_slug_not_in_the_site_map_says_so(duckdb_env: dict[str, str], site, query: Query):
+    done = _cli("--slug", "trail-de-nulle-part", "--base-url", site.base_url)
+    assert done.returncode == 2, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert lines == [
+        "finishers: cannot run: not in the site map (45 events listed): trail-de-nulle-part; "
+        "nothing crawled (--unlisted crawls such a page anyway)"
+    ]
+    assert site.page_requests() == 0
+    done = _cli("--slug", "trail-de-nulle-part", "--unlisted", "--base-url", site.base_url)
+    assert done.returncode == 0, done.stderr
+    assert query("select reason from raw_finishers.rejects") == [("http_404",)]
