@@ -114,21 +114,13 @@ def test_docs_site_boots_in_a_browser(demo: Demo, page) -> None:
     expect(page.get_by_role("heading", name="Bouge warehouse")).to_be_visible(timeout=30_000)
     assert "MANIFEST.JSON" not in page.inner_text("body")
 
-    page.goto(f"{site}#!/model/model.bouge.poi")
-    expect(page.get_by_role("heading", name=re.compile(r"^poi"))).to_be_visible(timeout=30_000)
-    # The columns table truncates descriptions; a click on the row shows the whole one.
-    page.locator("tr", has_text="poi_id").first.click()
-    description = page.get_by_text("Deterministic key, hash of source and original_id")
-    expect(description.filter(visible=True).first).to_be_visible()
-
     # The lineage graph, opened with its button: drawn, from the raw tables to the marts.
     page.get_by_title("View Lineage Graph").click()
     expect(page.get_by_text("Lineage Graph", exact=True)).to_be_visible(timeout=30_000)
     expect(page.locator("#cy canvas").first).to_be_visible()
     shown = _graph_nodes(page)
-    assert {"poi", "address", "activity", "int_pois_cleaned", "stg_finishers__events"} <= {
-        name for _, name in shown
-    }
+    marts = {"poi", "address", "activity", "int_pois_cleaned", "stg_finishers__events"}
+    assert marts <= {name for _, name in shown}
     # The README's way to hide the unit tests: "Unit Tests" unticked in the resources
     # menu, then Update Graph.
     assert "unit_test" in {kind for kind, _ in shown}
@@ -137,12 +129,21 @@ def test_docs_site_boots_in_a_browser(demo: Demo, page) -> None:
         " s.selection.dirty.resource_types = s.selection.dirty.resource_types"
         ".filter(t => t !== 'unit_test'); angular.element(document.body).scope().$apply(); }"
     )
-    page.locator("input[value='Update Graph']").filter(visible=True).click()
+    page.get_by_role("button", name="Update Graph").click()
     page.wait_for_function(
         "() => !angular.element(document.body).injector().get('graph').graph.elements"
         ".some(e => e.data.resource_type === 'unit_test')"
     )
-    assert {"poi", "address", "activity"} <= {name for _, name in _graph_nodes(page)}
+    assert marts <= {name for _, name in _graph_nodes(page)}
+
+    # A mart's page, loaded afresh: its name and its columns' descriptions.
+    page.goto("about:blank")
+    page.goto(f"{site}#!/model/model.bouge.poi")
+    expect(page.get_by_role("heading", name=re.compile(r"^poi"))).to_be_visible(timeout=30_000)
+    # The columns table truncates descriptions; a click on the row shows the whole one.
+    page.locator("tr", has_text="poi_id").first.click()
+    description = page.get_by_text("Deterministic key, hash of source and original_id")
+    expect(description.filter(visible=True).first).to_be_visible()
 
 
 def _graph_nodes(page) -> list[tuple[str, str]]:

@@ -47,6 +47,12 @@ def test_offline_end_to_end(
     assert main([]) == 0
     out = capsys.readouterr().out
     assert "offline" in out and "POIs: 8 seen, 8 (re)landed" in out
+    # The table's counts add up: every point seen is cached, found, not found or failed.
+    header, _, row = out.splitlines()[:3]
+    counts = dict(zip(header.split(), row.split(), strict=True))
+    assert counts["provider"] == "offline"
+    parts = sum(int(counts[k]) for k in ("cached", "found", "not_found", "failed"))
+    assert parts == int(counts["seen"]) == 6
 
     rows = locations()
     assert set(rows) == {e["id"] for e in EVENTS}
