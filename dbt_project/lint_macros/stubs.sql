@@ -12,7 +12,6 @@
 {% macro snapshot_tombstones(snapshot_identifier, columns, unique_key, current_relation) -%}
 {%- endmacro %}
 {% macro clean_text(expression) -%}trim({{ expression }}){%- endmacro %}
-{% macro html_to_text(expression) -%}trim({{ expression }}){%- endmacro %}
 {% macro unwrap_external_url(expression) -%}trim({{ expression }}){%- endmacro %}
 {% macro distance_to_metres(distance, unit, title=none) -%}({{ distance }} * 1000){%- endmacro %}
 {% macro duration_minutes(distance, unit) -%}({{ distance }} * 1){%- endmacro %}

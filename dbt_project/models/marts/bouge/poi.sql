@@ -19,6 +19,7 @@ select
     cast(name as text) as name,
     cast(subtitle as text) as subtitle,
     cast(description as text) as description,
+    cast(description_html as text) as description_html,
     cast(url as text) as url,
     cast(website_url as text) as website_url,
     cast(registration_url as text) as registration_url,
