@@ -34,6 +34,8 @@ class EventState:
     first_seen_at: datetime | None = None
     last_seen_at: datetime | None = None
     content_changed_at: datetime | None = None
+    slug: str | None = None  # the event's own slug
+    page_slug: str | None = None  # the page it was landed from (see page_choice)
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> EventState:
@@ -46,6 +48,8 @@ EVENT_STATE_FIELDS = (
     "first_seen_at",
     "last_seen_at",
     "content_changed_at",
+    "slug",
+    "page_slug",
 )
 
 
