@@ -21,3 +21,6 @@
 {% macro iso_country_code(expression) -%}upper({{ expression }}){%- endmacro %}
 {% macro valid_insee_code(expression) -%}upper({{ expression }}){%- endmacro %}
 {% macro valid_postal_code(expression) -%}trim({{ expression }}){%- endmacro %}
+{% macro round_half_up(expression=none) -%}floor({{ expression if expression is not none else caller() }}){%- endmacro %}
+{% macro name_key(expression) -%}lower({{ expression }}){%- endmacro %}
+{% macro distance_between_m(lat1, lon1, lat2, lon2) -%}({{ lat1 }} - {{ lat2 }}){%- endmacro %}

@@ -35,7 +35,7 @@ normalised as (
         locations.longitude,
         coalesce(locations.location_precision, pois.coordinates_precision) as location_precision,
         locations.commune_match as commune_precision,
-        round(locations.commune_distance_m) as commune_distance_m,
+        {{ round_half_up('locations.commune_distance_m') }} as commune_distance_m,
         locations.geocoder,
         locations.geocoded_at,
         case
