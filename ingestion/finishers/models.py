@@ -16,6 +16,7 @@ from pydantic.alias_generators import to_camel
 
 from ingestion.html_text import plain_text
 
+
 class SourceModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True

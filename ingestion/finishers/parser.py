@@ -241,9 +241,7 @@ def _url(value: Any, name: str, issues: list[FieldIssue]) -> str | None:
     return url
 
 
-def event_row(
-    props: PageProps, digest: str, slug: str, issues: list[FieldIssue]
-) -> dict[str, Any]:
+def event_row(props: PageProps, digest: str, slug: str, issues: list[FieldIssue]) -> dict[str, Any]:
     ev = props.event
     country_label, country_code = _breadcrumb(ev, "country")
     if ev.country_name and ev.country_name.code:
@@ -297,14 +295,16 @@ def event_row(
     }
 
 
-def race_row(
-    race: Race, event_id: str, digest: str, issues: list[FieldIssue]
-) -> dict[str, Any]:
+def race_row(race: Race, event_id: str, digest: str, issues: list[FieldIssue]) -> dict[str, Any]:
     activities = None
     if race.activities:
         activities = json.dumps(
             [
-                {"activity": plain_text(a.activity), "distance": a.distance, "distance_unit": a.distance_unit}
+                {
+                    "activity": plain_text(a.activity),
+                    "distance": a.distance,
+                    "distance_unit": a.distance_unit,
+                }
                 for a in race.activities
             ],
             ensure_ascii=False,

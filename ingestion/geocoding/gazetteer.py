@@ -12,13 +12,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import math
 
 import numpy as np
 import shapely

@@ -64,7 +64,9 @@ def test_same_event_id_on_two_pages_lands_one_deterministic_winner(
         "event-x": ("trail-x", "Name from trail-x"),  # the event's own page
         "event-y": ("a-page", "Name from a-page"),  # neither is: the smallest slug
     }
-    rejected = set(query(f"select slug, reason from raw_finishers.rejects where reason = '{REASON}'"))
+    rejected = set(
+        query(f"select slug, reason from raw_finishers.rejects where reason = '{REASON}'")
+    )
     assert {slug for slug, _ in rejected} <= {"trail-x-old", "b-page"}
 
     # next night, the other order and new content on the losing pages: the winners stay
@@ -73,5 +75,7 @@ def test_same_event_id_on_two_pages_lands_one_deterministic_winner(
         run_crawl(base_url=site.base_url, refresh="all")
     again = {r[0]: r[1:] for r in query("select id, page_slug, name from raw_finishers.events")}
     assert again == events
-    rejected = {r[0] for r in query(f"select slug from raw_finishers.rejects where reason = '{REASON}'")}
+    rejected = {
+        r[0] for r in query(f"select slug from raw_finishers.rejects where reason = '{REASON}'")
+    }
     assert rejected == {"trail-x-old", "b-page"}

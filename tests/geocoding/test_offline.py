@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import shapely
 
+from ingestion.geocoding.config import ConfigError, GeocodingConfig
 from ingestion.geocoding.gazetteer import (
     Gazetteer,
     GazetteerError,
     locate_points,
     read_gazetteer,
 )
-from ingestion.geocoding.config import ConfigError, GeocodingConfig
 from ingestion.geocoding.gazetteer_build import GazetteerBuildError, official_name
 from ingestion.geocoding.offline import OfflineProvider
 

@@ -46,8 +46,8 @@ candidates as (
             duplicate.start_date = keeper.start_date
             and duplicate.name_numbers = keeper.name_numbers
             and (
-                keeper.seen_at < duplicate.seen_at
-                or (keeper.seen_at = duplicate.seen_at and keeper.poi_id < duplicate.poi_id)
+                duplicate.seen_at > keeper.seen_at
+                or (duplicate.seen_at = keeper.seen_at and duplicate.poi_id > keeper.poi_id)
             )
     where
         duplicate.insee_code = keeper.insee_code
