@@ -112,8 +112,11 @@ def plain_description(value: str | None) -> str | None:
     return text or None
 
 
-def sanitized_html(value: str | None) -> str | None:
-    """HTML keeping only the allowlist (:data:`HTML_TAGS`), links http(s) and nofollow."""
+def sanitized_html(value: str | None, base_url: str | None = None) -> str | None:
+    """HTML keeping only the allowlist (:data:`HTML_TAGS`), links http(s) and nofollow.
+
+    A relative link is resolved against ``base_url`` (the page it was published on), or
+    dropped without one."""
     if value is None:
         return None
     decoded = html.unescape(value)
@@ -129,6 +132,7 @@ def sanitized_html(value: str | None) -> str | None:
         clean_content_tags=_CONTENT_DROPPED,
         attributes={"a": {"href"}},
         url_schemes={"http", "https"},
+        url_relative=("rewrite_with_base", base_url) if base_url else "deny",
         strip_comments=True,
         link_rel=None,
     )
@@ -143,6 +147,7 @@ def sanitized_html(value: str | None) -> str | None:
         clean_content_tags=_CONTENT_DROPPED,
         attributes={"a": {"href"}},
         url_schemes={"http", "https"},
+        url_relative="deny",
         strip_comments=True,
         link_rel="nofollow noopener",
     ).strip()

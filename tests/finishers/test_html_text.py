@@ -55,6 +55,14 @@ def test_sanitized_html_keeps_only_the_allowlist() -> None:
         '<a rel="nofollow noopener">js</a>cell'
     )
     assert sanitized_html("<script>alert(1)</script>") is None  # nothing left to show
+    relative = '<a href="/x">famille</a> <a href="plan.pdf">plan</a>'
+    assert sanitized_html(relative, "https://www.finishers.com/course/trail") == (
+        '<a href="https://www.finishers.com/x" rel="nofollow noopener">famille</a> '
+        '<a href="https://www.finishers.com/course/plan.pdf" rel="nofollow noopener">plan</a>'
+    )
+    assert sanitized_html(relative) == (  # no page to resolve them against: dropped
+        '<a rel="nofollow noopener">famille</a> <a rel="nofollow noopener">plan</a>'
+    )
 
 
 def test_safe_url_keeps_http_only_and_percent_encodes() -> None:
