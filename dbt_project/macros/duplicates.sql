@@ -23,3 +23,34 @@
         ))
     )
 {%- endmacro %}
+
+{#- For each candidate pair (`pair_id`, `poi_id`, `keeper_poi_id`): how many `item` values
+    each POI has in `items` (one row per POI and distinct item) and how many the two
+    share. -#}
+{% macro pair_overlap(candidates, items, item) -%}
+    {%- set totals = "(select poi_id, count(*) as total from " ~ items ~ " group by poi_id)" -%}
+    select
+        {{ candidates }}.pair_id,
+        coalesce(duplicate_totals.total, 0) as duplicate_total,
+        coalesce(keeper_totals.total, 0) as keeper_total,
+        coalesce(shared.shared, 0) as shared
+    from {{ candidates }}
+    left join {{ totals }} as duplicate_totals
+        on {{ candidates }}.poi_id = duplicate_totals.poi_id
+    left join {{ totals }} as keeper_totals
+        on {{ candidates }}.keeper_poi_id = keeper_totals.poi_id
+    left join (
+        select
+            pairs.pair_id,
+            count(*) as shared
+        from {{ candidates }} as pairs
+        inner join {{ items }} as duplicate_items
+            on pairs.poi_id = duplicate_items.poi_id
+        inner join {{ items }} as keeper_items
+            on
+                pairs.keeper_poi_id = keeper_items.poi_id
+                and duplicate_items.{{ item }} = keeper_items.{{ item }}
+        group by pairs.pair_id
+    ) as shared
+        on {{ candidates }}.pair_id = shared.pair_id
+{%- endmacro %}

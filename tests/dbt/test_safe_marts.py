@@ -13,7 +13,7 @@ from ingestion.finishers.snapshot.server import serve_site
 from ingestion.geocoding import run_geocoding
 from tests.finishers.xss_corpus import XSS_VECTORS, inert_html, inert_text, safe_link, xss_site
 
-from .helpers import MARTS, query, records, relation, run_dbt
+from .helpers import MARTS, execute, query, records, relation, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -57,17 +57,7 @@ def test_xss_corpus_is_inert_in_every_mart_column(
     assert {"validation: links.website", "validation: race.registration_url"} <= rejects
 
     # the data test can fail: markup written straight into the mart is caught
-    _execute(f"update {poi} set name = 'Trail <img src=x onerror=alert(1)>'")
+    execute(f"update {poi} set name = 'Trail <img src=x onerror=alert(1)>'")
     failed = run_dbt(["test", "--select", "poi,test_name:no_markup"], tmp_path, check=False)
     assert "FAIL" in failed and "no_markup_poi_name" in failed, failed[-3000:]
 
-
-def _execute(sql: str) -> None:
-    from ingestion.warehouse import current_warehouse
-
-    conn = current_warehouse().connect()
-    try:
-        conn.cursor().execute(sql)
-        conn.commit()
-    finally:
-        conn.close()

@@ -39,7 +39,8 @@ candidates as (
     select
         duplicate.poi_id,
         keeper.poi_id as keeper_poi_id,
-        keeper.seen_at as keeper_seen_at
+        keeper.seen_at as keeper_seen_at,
+        duplicate.poi_id || '|' || keeper.poi_id as pair_id
     from pois as duplicate
     inner join pois as keeper
         on
@@ -57,6 +58,14 @@ candidates as (
 
 ),
 
+paired as (
+
+    select candidates.poi_id from candidates
+    union
+    select candidates.keeper_poi_id from candidates
+
+),
+
 numbers as (
 
     select n from generate_series(1, 200) as numbers (n)
@@ -71,38 +80,13 @@ grams as (
     from pois
     inner join numbers
         on numbers.n <= greatest(length(pois.name_key) - 2, 1)
-    where pois.poi_id in (
-        select candidates.poi_id from candidates
-        union all
-        select candidates.keeper_poi_id from candidates
-    )
+    where pois.poi_id in (select paired.poi_id from paired)
 
 ),
 
-gram_counts as (
+name_overlap as (
 
-    select
-        poi_id,
-        count(*) as grams
-    from grams
-    group by poi_id
-
-),
-
-shared_grams as (
-
-    select
-        candidates.poi_id,
-        candidates.keeper_poi_id,
-        count(*) as shared
-    from candidates
-    inner join grams as duplicate_grams
-        on candidates.poi_id = duplicate_grams.poi_id
-    inner join grams as keeper_grams
-        on
-            candidates.keeper_poi_id = keeper_grams.poi_id
-            and duplicate_grams.gram = keeper_grams.gram
-    group by candidates.poi_id, candidates.keeper_poi_id
+    {{ pair_overlap('candidates', 'grams', 'gram') }}
 
 ),
 
@@ -115,34 +99,15 @@ races as (
             cast(duration_min as bigint) || ' min'
         ) as race_key
     from {{ ref('int_activities_classified') }}
-    where distance_m is not null or duration_min is not null
+    where
+        (distance_m is not null or duration_min is not null)
+        and poi_id in (select paired.poi_id from paired)
 
 ),
 
-race_counts as (
+race_overlap as (
 
-    select
-        poi_id,
-        count(*) as races
-    from races
-    group by poi_id
-
-),
-
-shared_races as (
-
-    select
-        candidates.poi_id,
-        candidates.keeper_poi_id,
-        count(*) as shared
-    from candidates
-    inner join races as duplicate_races
-        on candidates.poi_id = duplicate_races.poi_id
-    inner join races as keeper_races
-        on
-            candidates.keeper_poi_id = keeper_races.poi_id
-            and duplicate_races.race_key = keeper_races.race_key
-    group by candidates.poi_id, candidates.keeper_poi_id
+    {{ pair_overlap('candidates', 'races', 'race_key') }}
 
 ),
 
@@ -152,39 +117,21 @@ scored as (
         candidates.poi_id,
         candidates.keeper_poi_id,
         candidates.keeper_seen_at,
-        1.0 * coalesce(shared_grams.shared, 0)
-        / (duplicate_grams.grams + keeper_grams.grams - coalesce(shared_grams.shared, 0))
+        1.0 * name_overlap.shared
+        / (name_overlap.duplicate_total + name_overlap.keeper_total - name_overlap.shared)
             as name_similarity,
         case
-            when
-                coalesce(duplicate_races.races, 0) = 0
-                and coalesce(keeper_races.races, 0) = 0
-                then 1.0
-            when
-                coalesce(duplicate_races.races, 0) = 0
-                or coalesce(keeper_races.races, 0) = 0
-                then 0.0
+            when race_overlap.duplicate_total = 0 and race_overlap.keeper_total = 0 then 1.0
+            when race_overlap.duplicate_total = 0 or race_overlap.keeper_total = 0 then 0.0
             else
-                1.0 * coalesce(shared_races.shared, 0)
-                / least(duplicate_races.races, keeper_races.races)
+                1.0 * race_overlap.shared
+                / least(race_overlap.duplicate_total, race_overlap.keeper_total)
         end as race_overlap
     from candidates
-    inner join gram_counts as duplicate_grams
-        on candidates.poi_id = duplicate_grams.poi_id
-    inner join gram_counts as keeper_grams
-        on candidates.keeper_poi_id = keeper_grams.poi_id
-    left join shared_grams
-        on
-            candidates.poi_id = shared_grams.poi_id
-            and candidates.keeper_poi_id = shared_grams.keeper_poi_id
-    left join race_counts as duplicate_races
-        on candidates.poi_id = duplicate_races.poi_id
-    left join race_counts as keeper_races
-        on candidates.keeper_poi_id = keeper_races.poi_id
-    left join shared_races
-        on
-            candidates.poi_id = shared_races.poi_id
-            and candidates.keeper_poi_id = shared_races.keeper_poi_id
+    inner join name_overlap
+        on candidates.pair_id = name_overlap.pair_id
+    inner join race_overlap
+        on candidates.pair_id = race_overlap.pair_id
 
 ),
 
