@@ -60,4 +60,3 @@ def test_xss_corpus_is_inert_in_every_mart_column(
     execute(f"update {poi} set name = 'Trail <img src=x onerror=alert(1)>'")
     failed = run_dbt(["test", "--select", "poi,test_name:no_markup"], tmp_path, check=False)
     assert "FAIL" in failed and "no_markup_poi_name" in failed, failed[-3000:]
-
