@@ -167,6 +167,27 @@ def read_events(
     return found
 
 
+def read_rows(
+    warehouse: Warehouse, table: str, wanted: list[str], unless_present: str | None = None
+) -> list[dict[str, Any]]:
+    """Rows of a raw table (the ``wanted`` columns it has). With ``unless_present``, only
+    the rows where that column is null (all rows when the table does not have it yet)."""
+    conn = warehouse.connect()
+    try:
+        cur = conn.cursor()
+        present = set(_existing_columns(cur, table))
+        if not present:
+            return []
+        cols = [c for c in wanted if c in present]
+        sql = f"SELECT {', '.join(cols)} FROM {DATASET_NAME}.{table}"
+        if unless_present and unless_present in present:
+            sql += f" WHERE {unless_present} IS NULL"
+        cur.execute(sql)
+        return [{c: _aware(v) for c, v in zip(cols, row, strict=True)} for row in cur.fetchall()]
+    finally:
+        conn.close()
+
+
 _SQL_TYPES = {
     "duckdb": {
         "text": "VARCHAR",
