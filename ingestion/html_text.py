@@ -83,6 +83,8 @@ def _one_pass(value: str, keep_blocks: bool) -> str:
 def _to_text(value: str | None, keep_blocks: bool) -> str | None:
     if value is None:
         return None
+    if "<" not in value and "&" not in value:
+        return value  # no markup, no entity: nothing for the parser to do (fast path)
     text = value
     for _ in range(_MAX_PASSES):
         again = _one_pass(text, keep_blocks)
