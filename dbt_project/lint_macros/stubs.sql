@@ -12,7 +12,6 @@
 {% macro snapshot_tombstones(snapshot_identifier, columns, unique_key, current_relation) -%}
 {%- endmacro %}
 {% macro clean_text(expression) -%}trim({{ expression }}){%- endmacro %}
-{% macro html_to_text(expression) -%}trim({{ expression }}){%- endmacro %}
 {% macro unwrap_external_url(expression) -%}trim({{ expression }}){%- endmacro %}
 {% macro distance_to_metres(distance, unit, title=none) -%}({{ distance }} * 1000){%- endmacro %}
 {% macro duration_minutes(distance, unit) -%}({{ distance }} * 1){%- endmacro %}
@@ -22,3 +21,10 @@
 {% macro iso_country_code(expression) -%}upper({{ expression }}){%- endmacro %}
 {% macro valid_insee_code(expression) -%}upper({{ expression }}){%- endmacro %}
 {% macro valid_postal_code(expression) -%}trim({{ expression }}){%- endmacro %}
+{% macro round_half_up(expression=none) -%}floor({{ expression if expression is not none else caller() }}){%- endmacro %}
+{% macro name_key(expression) -%}lower({{ expression }}){%- endmacro %}
+{% macro distance_between_m(lat1, lon1, lat2, lon2) -%}({{ lat1 }} - {{ lat2 }}){%- endmacro %}
+{% macro pair_overlap(candidates, items, item) -%}
+    select c.pair_id, 1 as duplicate_total, 1 as keeper_total, 1 as shared
+    from {{ candidates }} as c inner join {{ items }} as i on c.poi_id = i.poi_id
+{%- endmacro %}

@@ -1,10 +1,18 @@
 {#- Generic normalisation rules shared by every source (used by the intermediate models,
     each covered by a unit test there). -#}
 
-{#- A distance as published → metres; null for a timed race (`minutes`) or an unknown unit.
-    A "metres" value under 100 whose title names a distance in km ("Course 10 km" with
-    distance 10) was typed in km: it is converted. -#}
+{#- Round half up to a whole number, the same on both warehouses (Postgres rounds a
+    double half to even: round(2.5) = 2; DuckDB gives 3). -#}
+{% macro round_half_up(expression=none) -%}
+    floor(({{ expression if expression is not none else caller() }}) + 0.5)
+{%- endmacro %}
+
+{#- A distance as published → whole metres (rounded: 26.2 miles is 42165 m, not
+    42164.8128); null for a timed race (`minutes`) or an unknown unit. A "metres" value
+    under 100 whose title names a distance in km ("Course 10 km" with distance 10) was
+    typed in km: it is converted. -#}
 {% macro distance_to_metres(distance, unit, title=none) -%}
+    {% call round_half_up() -%}
     case lower(coalesce({{ unit }}, 'meters'))
         {%- if title is not none %}
         when 'meters' then
@@ -26,14 +34,18 @@
         when 'miles' then {{ distance }} * 1609.344
         when 'mi' then {{ distance }} * 1609.344
     end
+    {%- endcall %}
 {%- endmacro %}
 
-{#- Timed races publish their duration in the distance field (unit `minutes`). -#}
+{#- Timed races publish their duration in the distance field (unit `minutes`); whole
+    minutes. -#}
 {% macro duration_minutes(distance, unit) -%}
+    {% call round_half_up() -%}
     case
         when lower({{ unit }}) in ('minutes', 'min') then {{ distance }}
         when lower({{ unit }}) in ('hours', 'h') then {{ distance }} * 60
     end
+    {%- endcall %}
 {%- endmacro %}
 
 {#- Elevation in metres, or null when it cannot be trusted: negative; 0 on an off-road

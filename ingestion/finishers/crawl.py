@@ -28,7 +28,7 @@ from ingestion.warehouse import (
     dlt_pipelines_dir,
 )
 
-from . import finishers_source, run_lock, settings
+from . import finishers_source, page_choice, run_lock, settings
 from .backoff import MISSING_REASONS, is_gone, next_failure_count
 from .budget import RunBudget
 from .columns import (
@@ -71,6 +71,7 @@ class _Batch:
     pages: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[dict[str, Any]] = field(default_factory=list)
     sitemaps: list[dict[str, Any]] = field(default_factory=list)
+    event_ids: set[str] = field(default_factory=set)  # ids of the events landed tonight
 
     def __len__(self) -> int:
         return len(self.pages) + len(self.events)
@@ -256,6 +257,11 @@ class _Crawl:
         self.batch.pages.append(row)
 
     def land_event(self, row: dict[str, Any], races: list[dict[str, Any]]) -> None:
+        # One row per event id in a load (page_choice): a page taking over replaces it.
+        if row["id"] in self.batch.event_ids:
+            self.batch.events = [e for e in self.batch.events if e["id"] != row["id"]]
+            self.batch.races = [r for r in self.batch.races if r["event_id"] != row["id"]]
+        self.batch.event_ids.add(row["id"])
         self.batch.events.append(row)
         if races:
             self.batch.races.extend({**r, "is_deleted": False} for r in races)
@@ -414,6 +420,23 @@ class _Crawl:
             return
         self.reject_guard.record(None)
         known = self.state.events.get(parsed.event_id)
+        if known and page_choice.loses_to_landed(
+            entry.slug, parsed.event["slug"], known.page_slug, known.slug, known.is_listed
+        ):
+            self.reject_page(
+                entry,
+                old,
+                page_choice.REASON,
+                now=now,
+                status=result.status,
+                detail=f"event {parsed.event_id} is landed from page {known.page_slug}",
+                content_hash=parsed.content_hash,
+                event_id=parsed.event_id,
+                **validators,
+            )
+            return
+        if known and known.page_slug not in (None, entry.slug):
+            known = replace(known, content_hash=None)  # this page takes over: land it
         if known is None:
             outcome, s.new = "new", s.new + 1
         elif known.content_hash != parsed.content_hash:

@@ -32,6 +32,8 @@ class EventState:
     content_changed_at: datetime | None = None
     edition_start_date: date | None = None  # the adaptive refresh policy reads the dates
     edition_end_date: date | None = None
+    slug: str | None = None  # the event's own slug
+    page_slug: str | None = None  # the page it was landed from (see page_choice)
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> EventState:
@@ -46,6 +48,8 @@ EVENT_STATE_FIELDS = (
     "content_changed_at",
     "edition_start_date",
     "edition_end_date",
+    "slug",
+    "page_slug",
 )
 
 
@@ -157,6 +161,27 @@ def read_events(
     finally:
         conn.close()
     return found
+
+
+def read_rows(
+    warehouse: Warehouse, table: str, wanted: list[str], unless_present: str | None = None
+) -> list[dict[str, Any]]:
+    """Rows of a raw table (the ``wanted`` columns it has). With ``unless_present``, only
+    the rows where that column is null (all rows when the table does not have it yet)."""
+    conn = warehouse.connect()
+    try:
+        cur = conn.cursor()
+        present = set(_existing_columns(cur, table))
+        if not present:
+            return []
+        cols = [c for c in wanted if c in present]
+        sql = f"SELECT {', '.join(cols)} FROM {DATASET_NAME}.{table}"
+        if unless_present and unless_present in present:
+            sql += f" WHERE {unless_present} IS NULL"
+        cur.execute(sql)
+        return [{c: _aware(v) for c, v in zip(cols, row, strict=True)} for row in cur.fetchall()]
+    finally:
+        conn.close()
 
 
 _SQL_TYPES = {

@@ -14,16 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-THIN_SPACES = {"\u202f": " ", "\u00a0": " ", "\u2009": " ", "\u2007": " "}
-_SPACE_TABLE = str.maketrans(THIN_SPACES)
-
-
-def normalise_text(value: str | None) -> str | None:
-    """Thin and no-break spaces become plain spaces; surrounding blanks are trimmed."""
-    if value is None:
-        return None
-    value = value.translate(_SPACE_TABLE).strip()
-    return value or None
+from ingestion.html_text import plain_text
 
 
 class SourceModel(BaseModel):
@@ -143,8 +134,8 @@ class Event(SourceModel):
     @field_validator("name")
     @classmethod
     def _name_not_blank(cls, value: str) -> str:
-        if not normalise_text(value):
-            raise ValueError("event name is blank")
+        if not plain_text(value):
+            raise ValueError("event name is blank (or only markup)")
         return value
 
 

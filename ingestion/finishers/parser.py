@@ -16,7 +16,9 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from pydantic import ValidationError
 
-from .models import Edition, Event, PageProps, Race, normalise_text
+from ingestion.html_text import plain_description, plain_text, safe_url, sanitized_html
+
+from .models import Edition, Event, PageProps, Race
 from .settings import CANONICAL_BASE_URL, CLOUDINARY_IMAGE_URL, EVENT_PATH_PREFIX, VOLATILE_KEYS
 
 _SCRIPT_MARKER = 'id="__NEXT_DATA__"'
@@ -215,7 +217,7 @@ def validate_page_props(props: dict[str, Any]) -> tuple[PageProps, list[FieldIss
 def _breadcrumb(event: Event, kind: str) -> tuple[str | None, str | None]:
     for item in event.breadcrumb or []:
         if item.type == kind:
-            return normalise_text(item.label), item.code
+            return plain_text(item.label), item.code
     return None, None
 
 
@@ -230,7 +232,16 @@ def _status(value: str | None) -> str | None:
     return "cancelled" if value == "canceled" else value
 
 
-def event_row(props: PageProps, digest: str, slug: str) -> dict[str, Any]:
+def _url(value: Any, name: str, issues: list[FieldIssue]) -> str | None:
+    """An unwrapped link kept only when it is an http(s) URL (percent-encoded)."""
+    link = unwrap_link(value)
+    url = safe_url(link)
+    if link and url is None:
+        issues.append(FieldIssue(name, "not an http(s) URL", repr(link)[:500]))
+    return url
+
+
+def event_row(props: PageProps, digest: str, slug: str, issues: list[FieldIssue]) -> dict[str, Any]:
     ev = props.event
     country_label, country_code = _breadcrumb(ev, "country")
     if ev.country_name and ev.country_name.code:
@@ -249,9 +260,11 @@ def event_row(props: PageProps, digest: str, slug: str) -> dict[str, Any]:
         "short_id": ev.short_id,
         "slug": ev_slug,
         "url": event_url(ev_slug),
-        "name": normalise_text(ev.name),
-        "subtitle": normalise_text(ev.subtitle),
+        "name": plain_text(ev.name),
+        "subtitle": plain_text(ev.subtitle),
         "long_description": ev.long_description,
+        "description_text": plain_description(ev.long_description),
+        "description_html": sanitized_html(ev.long_description, event_url(ev_slug)),
         "first_edition_year": ev.first_edition_year,
         "country_code": country_code.strip().upper() if country_code else None,
         "country_name": country_label,
@@ -261,26 +274,37 @@ def event_row(props: PageProps, digest: str, slug: str) -> dict[str, Any]:
         "latitude": point.lat if point else None,
         "longitude": point.lng if point else None,
         "coordinates_precision": precision,
-        "website_url": unwrap_link(links.website) if links else None,
-        "registration_url": unwrap_link(links.registration) if links else None,
-        "facebook_url": unwrap_link(links.facebook) if links else None,
-        "tags": ",".join(t for t in ev.tags or [] if t) or None,
+        "website_url": _url(links.website, "links.website", issues) if links else None,
+        "registration_url": (
+            _url(links.registration, "links.registration", issues) if links else None
+        ),
+        "facebook_url": _url(links.facebook, "links.facebook", issues) if links else None,
+        "tags": ",".join(t for t in (plain_text(t) for t in ev.tags or []) if t) or None,
         "banner_image": ev.banner_image,
-        "image_url": CLOUDINARY_IMAGE_URL + ev.banner_image if ev.banner_image else None,
+        "image_url": (
+            _url(CLOUDINARY_IMAGE_URL + ev.banner_image, "banner_image", issues)
+            if ev.banner_image
+            else None
+        ),
         "edition_year": edition.year if edition else None,
         "edition_status": _status(edition.status) if edition else None,
         "edition_start_date": date_range.start if date_range else None,
         "edition_end_date": date_range.end if date_range else None,
+        "page_slug": slug,
         "content_hash": digest,
     }
 
 
-def race_row(race: Race, event_id: str, digest: str) -> dict[str, Any]:
+def race_row(race: Race, event_id: str, digest: str, issues: list[FieldIssue]) -> dict[str, Any]:
     activities = None
     if race.activities:
         activities = json.dumps(
             [
-                {"activity": a.activity, "distance": a.distance, "distance_unit": a.distance_unit}
+                {
+                    "activity": plain_text(a.activity),
+                    "distance": a.distance,
+                    "distance_unit": a.distance_unit,
+                }
                 for a in race.activities
             ],
             ensure_ascii=False,
@@ -290,8 +314,8 @@ def race_row(race: Race, event_id: str, digest: str) -> dict[str, Any]:
         "id": race.id,
         "race_id": race.race_id,
         "race_edition_id": race.race_edition_id,
-        "name": normalise_text(race.name),
-        "formatted_title": normalise_text(race.formatted_title),
+        "name": plain_text(race.name),
+        "formatted_title": plain_text(race.formatted_title),
         "discipline": race.discipline,
         "status": race.status,
         "date": race.date,
@@ -304,7 +328,7 @@ def race_row(race: Race, event_id: str, digest: str) -> dict[str, Any]:
         "elevation_loss": race.elevation_loss,
         "itra_points": race.itra_points,
         "min_price": race.min_price,
-        "registration_url": unwrap_link(race.registration_url),
+        "registration_url": _url(race.registration_url, "race.registration_url", issues),
         "last_edition_finisher_count": race.last_edition_finisher_count,
         "is_most_popular": race.is_most_popular,
         "description": race.description,
@@ -326,11 +350,11 @@ def parse_event_page(body: bytes | str, slug: str) -> ParsedPage:
             issues.append(FieldIssue("race.id", "duplicate race id dropped", race.id))
             continue
         seen.add(race.id)
-        races.append(race_row(race, model.event.id, digest))
+        races.append(race_row(race, model.event.id, digest, issues))
     return ParsedPage(
         event_id=model.event.id,
         content_hash=digest,
-        event=event_row(model, digest, slug),
+        event=event_row(model, digest, slug, issues),
         races=races,
         issues=issues,
     )

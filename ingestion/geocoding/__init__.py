@@ -67,6 +67,7 @@ POI_COLUMNS = _cols(
         "location_source": "text",
         **_LOCATION_TYPES,
         "match": "text",
+        "match_distance_m": "double",
         "geocoder": "text",
         "status": "text",
         "reason": "text",

@@ -27,6 +27,7 @@ class ConfigError(EnvSettingError):
 class GeocodingConfig:
     provider: str = settings.DEFAULT_PROVIDER
     gazetteer_path: Path = settings.GAZETTEER_PATH
+    nearest_commune_max_m: float = settings.NEAREST_COMMUNE_MAX_M
     geoplateforme_domain: str = settings.GEOPLATEFORME_DOMAIN
     geoplateforme_scheme: str = "https"
     geoplateforme_min_delay_s: float = settings.GEOPLATEFORME_MIN_DELAY_S
@@ -45,6 +46,10 @@ class GeocodingConfig:
         if self.provider not in settings.PROVIDERS:
             raise ConfigError(
                 f"GEOCODER={self.provider!r}: expected one of {', '.join(settings.PROVIDERS)}"
+            )
+        if not 0 <= self.nearest_commune_max_m <= 20_000:
+            raise ConfigError(
+                f"GEOCODING_NEAREST_COMMUNE_MAX_M={self.nearest_commune_max_m}: expected 0 to 20000"
             )
         if self.nominatim_min_delay_s < 1.0 and self.nominatim_domain == settings.NOMINATIM_DOMAIN:
             raise ConfigError("the public Nominatim allows at most 1 request per second")
@@ -69,6 +74,9 @@ class GeocodingConfig:
         return cls(
             provider=_str("GEOCODER", settings.DEFAULT_PROVIDER).strip().lower(),
             gazetteer_path=Path(_str("GEOCODING_GAZETTEER", str(settings.GAZETTEER_PATH))),
+            nearest_commune_max_m=_float(
+                "GEOCODING_NEAREST_COMMUNE_MAX_M", settings.NEAREST_COMMUNE_MAX_M
+            ),
             geoplateforme_domain=_str(
                 "GEOCODING_GEOPLATEFORME_DOMAIN", settings.GEOPLATEFORME_DOMAIN
             ),

@@ -93,6 +93,7 @@ POI_HASHED_FIELDS = (
     "location_source",
     *LOCATION_FIELDS,
     "match",
+    "match_distance_m",
     "geocoder",
     "status",
     "reason",
@@ -131,7 +132,9 @@ class Enricher:
             if name == "offline":
                 from ingestion.geocoding.offline import OfflineProvider
 
-                self._providers[name] = OfflineProvider.from_path(self.config.gazetteer_path)
+                self._providers[name] = OfflineProvider.from_path(
+                    self.config.gazetteer_path, self.config.nearest_commune_max_m
+                )
             elif name == "geoplateforme":
                 from ingestion.geocoding.geoplateforme import GeoplateformeProvider
 
@@ -268,6 +271,7 @@ class Enricher:
             **dict.fromkeys(LOCATION_FIELDS),
             "country_code": poi.country_code,
             "match": None,
+            "match_distance_m": None,
             "geocoder": "+".join(dict.fromkeys(s.provider for s in steps)) or None,
             "status": None,
             "reason": None,
@@ -302,6 +306,8 @@ class Enricher:
                     if getattr(step, name) is not None:
                         row[name] = getattr(step, name)
             row["match"] = primary.match
+            if primary.match == "nearest":
+                row["match_distance_m"] = primary.distance
             if not poi.has_coordinates and primary.latitude is not None:
                 row.update(
                     latitude=primary.latitude,

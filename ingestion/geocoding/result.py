@@ -61,7 +61,7 @@ class GeocodedPoint:
     result_type: str | None = None
     score: float | None = None
     distance: float | None = None
-    match: str | None = None  # offline: `polygon` or `snapped`
+    match: str | None = None  # offline: `polygon`, `nearest` (see `distance`) or `name`
     attempts: int = 0
     payload: str | None = None  # raw provider answer, JSON text
     geocoded_at: datetime = field(default_factory=utcnow)

@@ -22,9 +22,13 @@ EVENTS_SOURCE = "finishers"
 # Built by gazetteer_build (which holds the data pins, so that CI caches the file on a hash
 # of ingestion/geocoding/gazetteer*.py); git-ignored.
 GAZETTEER_PATH = REPO_ROOT / "data" / "gazetteer" / "communes.wkb.gz"
-# A point outside every commune but this close to one (coast, a pier, a sliver left by the
-# simplification between two neighbours) is given to the nearest commune, flagged `snapped`.
-SNAP_DISTANCE_DEG = 0.002  # ~150-220 m in metropolitan France
+# A point outside every commune boundary but within this distance of one (a start on a
+# beach, a pier, a causeway, a bay at low tide, a sliver between two simplified neighbours)
+# is given to the nearest commune, with `match = nearest` and its distance. Le
+# Mont-Saint-Michel's start is 1.3 km outside its commune's polygon (the boundary follows
+# the shore, the start is on the sands); 2 km keeps a point well out at sea unmatched.
+# GEOCODING_NEAREST_COMMUNE_MAX_M overrides it.
+NEAREST_COMMUNE_MAX_M = 2000.0
 
 # Municipal arrondissements (ARM) of Paris, Lyon and Marseille -> their commune.
 PLM_COMMUNES = {"751": "75056", "6938": "69123", "132": "13055"}

@@ -59,6 +59,16 @@ def query(sql: str) -> list[tuple[Any, ...]]:
         conn.close()
 
 
+def execute(sql: str) -> None:
+    """Run one statement and commit (e.g. to damage a mart on purpose)."""
+    conn = current_warehouse().connect()
+    try:
+        conn.cursor().execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def records(sql: str) -> list[dict[str, Any]]:
     conn = current_warehouse().connect()
     try:

@@ -13,6 +13,8 @@ import copy
 from datetime import UTC, datetime
 from typing import Any
 
+from ingestion.html_text import plain_description, sanitized_html
+
 RAW_TABLES: dict[str, dict[str, str]] = {
     "raw_finishers.events": {
         "id": "text",
@@ -22,6 +24,8 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "name": "text",
         "subtitle": "text",
         "long_description": "text",
+        "description_text": "text",
+        "description_html": "text",
         "first_edition_year": "bigint",
         "country_code": "text",
         "country_name": "text",
@@ -41,6 +45,7 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "edition_status": "text",
         "edition_start_date": "date",
         "edition_end_date": "date",
+        "page_slug": "text",
         "content_hash": "text",
         "first_seen_at": "timestamp with time zone",
         "last_seen_at": "timestamp with time zone",
@@ -156,6 +161,8 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "label": "text",
         "street": "text",
         "housenumber": "text",
+        "match": "text",
+        "match_distance_m": "double precision",
         "geocoder": "text",
         "status": "text",
         "reason": "text",
@@ -237,10 +244,14 @@ def _event(eid: str, slug: str, name: str, **kw: Any) -> dict[str, Any]:
         "edition_status": "tba",
         "edition_start_date": "2027-06-12",
         "edition_end_date": "2027-06-12",
+        "page_slug": slug,
         "content_hash": f"h-{slug}-1",
         "is_listed": True,
     }
     row.update(kw)
+    # As the parser does (ingestion.html_text): the text forms are computed at parse time.
+    row["description_text"] = plain_description(row["long_description"])
+    row["description_html"] = sanitized_html(row["long_description"])
     return row
 
 
@@ -450,6 +461,8 @@ def _location(
         "label": None,
         "street": None,
         "housenumber": None,
+        "match": "polygon" if insee else None,
+        "match_distance_m": None,
         "geocoder": "offline",
         "status": "ok" if insee else "partial",
         "reason": None if insee else "outside_france",

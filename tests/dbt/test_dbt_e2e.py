@@ -123,6 +123,48 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
     assert leman["country_code"] == "CH" and leman["insee_code"] is None
     assert count(f"from {address} where insee_code is not null and postal_code is null") == 0
 
+    # issue 11: faithful places, text, numbers and duplicates on the real pipeline
+    def address_of(slug: str) -> dict:
+        return one(
+            f"select a.* from {address} as a join {address_poi} as ap using (address_id)"
+            f" join {poi} as p on ap.poi_id = p.poi_id where p.slug = '{slug}'"
+        )
+
+    rochelle = address_of("marathon-de-la-rochelle")
+    assert (rochelle["city"], rochelle["insee_code"]) == ("La Rochelle", "17300")
+    assert rochelle["label"] == "17000 La Rochelle" and rochelle["commune_precision"] == "polygon"
+    mont = address_of("course-du-mont-saint-michel")  # 1.1 km outside every polygon
+    assert (mont["insee_code"], mont["city"], mont["postal_code"]) == (
+        "50353",
+        "Le Mont-Saint-Michel",
+        "50170",
+    )
+    assert mont["commune_precision"] == "nearest" and 1000 < mont["commune_distance_m"] < 1300
+    ajaccio = one(f"select * from {poi} where slug = 'marathon-d-ajaccio'")
+    assert ajaccio["description"].endswith("Sanguinaires.\nMarathon\nSemi")
+    assert ajaccio["description_html"].endswith("<ul><li>Marathon</li><li>Semi</li></ul>")
+    u4m = one(f"select * from {poi} where slug = 'ultra-tour-des-4-massifs'")
+    assert u4m["description"].startswith("4 massifs\nVercors")
+    assert "trackEvent" not in u4m["description"] + u4m["description_html"]
+    assert activity_of("run-in-lyon", "Marathon")["distance_m"] == 42165  # 26.2 miles
+    assert count(f"from {activity} where distance_m <> floor(distance_m)") == 0
+    paris = one(f"select * from {poi} where slug = '10-km-de-paris-tour-eiffel'")
+    assert "/%C3%AEle-de-france/" in paris["image_url"]
+    assert all(
+        r["image_url"].isascii()
+        for r in records(f"select image_url from {poi} where image_url is not null")
+    )
+    flagged = records(
+        f"select p.slug, k.slug as kept from {poi} as p"
+        f" join {poi} as k on p.duplicate_of_poi_id = k.poi_id"
+    )
+    pairs = [
+        {"10-km-de-paris-tour-eiffel", "10km-de-paris-tour-eiffel"},
+        {"trail-de-saint-malo", "trail-de-st-malo"},
+    ]
+    # the two listed pairs are flagged (one of each points to its twin), nothing else
+    assert sorted(({r["slug"], r["kept"]} for r in flagged), key=sorted) == pairs
+
     night1_marts = mart_contents()
 
     # ---- night 2: renamed event, re-measured race, removed race, vanished event, new event

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.warehouse import current_warehouse
-
-from .helpers import mart_contents, records, relation, run_dbt
+from .helpers import execute, mart_contents, records, relation, run_dbt
 from .raw_seed import (
     E_GONE,
     E_LEMAN,
@@ -32,15 +30,6 @@ pytestmark = pytest.mark.slow
 BUILD = ["build", "--exclude-resource-type", "test", "unit_test"]
 
 
-def _execute(sql: str) -> None:
-    conn = current_warehouse().connect()
-    try:
-        conn.cursor().execute(sql)
-        conn.commit()
-    finally:
-        conn.close()
-
-
 def test_incremental_reads_only_new_loads(duckdb_env: dict[str, str], tmp_path: Path) -> None:
     """DuckDB only: the SQL is the same on Postgres, which the end-to-end test covers."""
     now = datetime.now(UTC)
@@ -51,7 +40,7 @@ def test_incremental_reads_only_new_loads(duckdb_env: dict[str, str], tmp_path: 
 
     # An in-place edit of a night-1 row (its load id unchanged) is outside the window of
     # the next run: cutoff = newest row (night 2) - 6 h > night 1.
-    _execute(f"update raw_finishers.events set subtitle = 'edited' where id = '{E_QUIET}'")
+    execute(f"update raw_finishers.events set subtitle = 'edited' where id = '{E_QUIET}'")
     seed_night(2, now)  # night 3 re-lands the night-2 events, same content
     run_dbt(BUILD, tmp_path)
 

@@ -9,12 +9,14 @@ import numpy as np
 import pytest
 import shapely
 
+from ingestion.geocoding.config import ConfigError, GeocodingConfig
 from ingestion.geocoding.gazetteer import (
     Gazetteer,
     GazetteerError,
     locate_points,
     read_gazetteer,
 )
+from ingestion.geocoding.gazetteer_build import GazetteerBuildError, official_name
 from ingestion.geocoding.offline import OfflineProvider
 
 
@@ -100,11 +102,78 @@ def test_sea_and_abroad_have_no_code_and_a_reason(
     assert point.insee_code is None and point.country_code is None
 
 
-def test_a_start_on_the_beach_just_outside_the_boundary_is_snapped(gazetteer: Gazetteer) -> None:
-    # Plage du Prado, Marseille: a few metres into the sea, within the snap distance.
-    hit = gazetteer.locate(43.2590, 5.3730)
-    assert hit.commune is not None
-    assert hit.commune.insee_code == "13055"
+@pytest.mark.parametrize(
+    ("lat", "lon", "insee", "name", "max_m"),
+    [
+        # The case: the start on the sands, 1.1 km outside the polygon of 50353.
+        (48.6361, -1.5115, "50353", "Le Mont-Saint-Michel", 1200),
+        (43.2590, 5.3730, "13055", "Marseille", 20),  # Plage du Prado, a few metres out
+        (43.4850, -1.5600, "64122", "Biarritz", 60),  # Grande Plage
+        (43.3730, -1.7930, "64260", "Hendaye", 150),  # Bidassoa bay, on the Spanish border
+        (49.7100, 0.2000, "76254", "Étretat", 200),  # below the cliffs
+        (50.8720, 1.5750, "62054", "Audinghen", 600),  # off Cap Gris-Nez
+        (48.0380, -4.8500, "29083", "Île-de-Sein", 20),  # an island's quay
+    ],
+)
+def test_a_point_just_outside_every_boundary_gets_the_nearest_commune(
+    gazetteer: Gazetteer, lat: float, lon: float, insee: str, name: str, max_m: float
+) -> None:
+    hit = gazetteer.locate(lat, lon)
+    assert hit.commune is not None and hit.match == "nearest"
+    assert (hit.commune.insee_code, hit.commune.commune_name) == (insee, name)
+    assert hit.distance_m is not None and 0 < hit.distance_m <= max_m
+    assert not gazetteer.tree.query(shapely.Point(lon, lat), predicate="intersects").size
+    point = OfflineProvider(gazetteer).reverse(lat, lon)
+    assert (point.status, point.insee_code, point.match) == ("ok", insee, "nearest")
+    assert point.distance == hit.distance_m and point.postal_code
+
+
+def test_the_nearest_commune_distance_is_configurable(
+    gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mont = (48.6361, -1.5115)  # 1.1 km out
+    assert gazetteer.locate(*mont, max_distance_m=1000).reason == "no_polygon"
+    assert gazetteer.locate(*mont, max_distance_m=0).commune is None
+    strict = OfflineProvider(gazetteer, max_distance_m=500)
+    assert strict.reverse(*mont).reason == "no_polygon"
+    # the reach is part of the cache key's version: a changed setting recomputes points
+    assert strict.version != OfflineProvider(gazetteer).version
+    monkeypatch.setenv("GEOCODING_NEAREST_COMMUNE_MAX_M", "750")
+    assert GeocodingConfig.from_env().nearest_commune_max_m == 750
+    monkeypatch.setenv("GEOCODING_NEAREST_COMMUNE_MAX_M", "-1")
+    with pytest.raises(ConfigError, match="NEAREST_COMMUNE_MAX_M"):
+        GeocodingConfig.from_env()
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "insee", "name"),
+    [
+        (46.1591, -1.1520, "17300", "La Rochelle"),
+        (48.0061, 0.1996, "72181", "Le Mans"),
+        (48.9917, 1.9100, "78440", "Les Mureaux"),
+        (46.6705, -1.4260, "85191", "La Roche-sur-Yon"),
+        (48.7800, 2.3374, "94038", "L'Haÿ-les-Roses"),
+        (44.5890, -1.2140, "33529", "La Teste-de-Buch"),
+        (48.8584, 2.2945, "75056", "Paris"),  # an arrondissement: its commune's name
+    ],
+)
+def test_commune_names_carry_their_article(
+    gazetteer: Gazetteer, lat: float, lon: float, insee: str, name: str
+) -> None:
+    c = gazetteer.locate(lat, lon).commune
+    assert c is not None and (c.insee_code, c.commune_name) == (insee, name)
+    if c.arrondissement_code is None:  # the forward look-up finds it by its official name
+        assert gazetteer.find_by_name(name, c.department_name) == c
+
+
+def test_official_name_applies_every_tncc_article() -> None:
+    names = [official_name("Rochelle", code) for code in "012345678"]
+    assert names == [
+        "Rochelle", "Rochelle", "Le Rochelle", "La Rochelle", "Les Rochelle",
+        "L'Rochelle", "Aux Rochelle", "Las Rochelle", "Los Rochelle",
+    ]  # fmt: skip
+    with pytest.raises(GazetteerBuildError, match="TNCC"):
+        official_name("Rochelle", "9")
 
 
 def test_forward_lookup_by_name(gazetteer: Gazetteer) -> None:
@@ -118,7 +187,7 @@ def test_offline_provider_rows(gazetteer: Gazetteer) -> None:
     point = OfflineProvider(gazetteer).reverse(48.858401, 2.294499)
     assert point.point_key == "offline:48.85840,2.29450"
     assert (point.status, point.insee_code, point.arrondissement_code) == ("ok", "75056", "75107")
-    assert point.country_code == "FR" and point.provider_version == gazetteer.version
+    assert point.country_code == "FR" and point.provider_version.startswith(gazetteer.version)
 
 
 def test_locate_points_answers_every_point_of_a_batch(gazetteer: Gazetteer) -> None:

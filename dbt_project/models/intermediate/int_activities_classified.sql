@@ -36,7 +36,7 @@ classified as (
         pois.poi_id,
         measured.source,
         measured.original_id,
-        {{ html_to_text('measured.title') }} as name,
+        {{ clean_text('measured.title') }} as name,
         coalesce(sport_disciplines.sport, 'other') as sport,
         sport_disciplines.sport is null as is_sport_unmapped,
         measured.discipline,

@@ -34,6 +34,8 @@ normalised as (
         locations.latitude,
         locations.longitude,
         coalesce(locations.location_precision, pois.coordinates_precision) as location_precision,
+        locations.commune_match as commune_precision,
+        {{ round_half_up('locations.commune_distance_m') }} as commune_distance_m,
         locations.geocoder,
         locations.geocoded_at,
         case
@@ -84,6 +86,8 @@ select
     latitude,
     longitude,
     location_precision,
+    commune_precision,
+    commune_distance_m,
     geocoder,
     geocoded_at,
     updated_at

@@ -14,9 +14,12 @@ cleaned as (
         original_id,
         slug,
         url,
-        {{ html_to_text('name') }} as name,
-        {{ html_to_text('subtitle') }} as subtitle,
-        {{ html_to_text('description_html') }} as description,
+        {#- Text arrives as plain text / sanitized HTML: the sources' parsers clean it
+            with ingestion.html_text (SQL has no HTML parser). -#}
+        {{ clean_text('name') }} as name,
+        {{ clean_text('subtitle') }} as subtitle,
+        nullif(trim(description), '') as description,
+        nullif(trim(description_html), '') as description_html,
         {{ iso_country_code('country_code') }} as country_code,
         {{ clean_text('region_name') }} as region_name,
         {{ clean_text('department_name') }} as department_name,

@@ -5,7 +5,8 @@
 ] -%}
 
 {%- set poi_columns = [
-    'source', 'original_id', 'slug', 'url', 'name', 'subtitle', 'description_html',
+    'source', 'original_id', 'slug', 'url', 'name', 'subtitle', 'description',
+    'description_html',
     'country_code', 'region_name', 'department_name', 'city', 'latitude', 'longitude',
     'coordinates_precision', 'website_url', 'registration_url', 'image_url', 'tags',
     'edition_year', 'edition_status', 'start_date', 'end_date', 'content_hash',

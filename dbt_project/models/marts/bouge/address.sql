@@ -39,6 +39,8 @@ select
     cast(latitude as double precision) as latitude,
     cast(longitude as double precision) as longitude,
     cast(location_precision as text) as precision,
+    cast(commune_precision as text) as commune_precision,
+    cast(commune_distance_m as double precision) as commune_distance_m,
     cast(geocoder as text) as geocoder,
     cast(geocoded_at as timestamp with time zone) as geocoded_at,
     cast(updated_at as timestamp with time zone) as updated_at

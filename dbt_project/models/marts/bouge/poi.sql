@@ -2,11 +2,30 @@
 
 with
 
+flagged as (
+
+    select
+        pois.*,
+        duplicates.duplicate_of_poi_id
+    from {{ ref('int_pois_cleaned') }} as pois
+    left join {{ ref('int_pois_duplicates') }} as duplicates
+        on pois.poi_id = duplicates.poi_id
+
+),
+
 pois as (
 
-    select * from {{ ref('int_pois_cleaned') }}
+    select * from flagged
     {% if is_incremental() %}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
+        {#- A POI's duplicate flag can move when another POI changes: re-emit it then. -#}
+        where
+            updated_at >= {{ incremental_cutoff('updated_at') }}
+            or exists (
+                select 1 from {{ this }} as existing
+                where
+                    existing.poi_id = flagged.poi_id
+                    and existing.duplicate_of_poi_id is distinct from flagged.duplicate_of_poi_id
+            )
     {% endif %}
 
 )
@@ -19,6 +38,7 @@ select
     cast(name as text) as name,
     cast(subtitle as text) as subtitle,
     cast(description as text) as description,
+    cast(description_html as text) as description_html,
     cast(url as text) as url,
     cast(website_url as text) as website_url,
     cast(registration_url as text) as registration_url,
@@ -30,6 +50,7 @@ select
     cast(tags as text) as tags,
     cast(content_hash as text) as content_hash,
     cast(is_active as boolean) as is_active,
+    cast(duplicate_of_poi_id as text) as duplicate_of_poi_id,
     cast(first_seen_at as timestamp with time zone) as first_seen_at,
     cast(last_seen_at as timestamp with time zone) as last_seen_at,
     cast(updated_at as timestamp with time zone) as updated_at

@@ -43,6 +43,8 @@ renamed as (
         cast(label as text) as label,
         cast(street as text) as street,
         cast(housenumber as text) as housenumber,
+        cast(match as text) as commune_match,
+        cast(match_distance_m as double precision) as commune_distance_m,
         cast(geocoder as text) as geocoder,
         cast(status as text) as geocoding_status,
         cast(reason as text) as geocoding_reason,
