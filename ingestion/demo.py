@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from ingestion.data_es.snapshot import load_snapshot
+from ingestion.data_es.snapshot.server import serve_explore
 from ingestion.finishers.snapshot.server import SITE_DIR, serve_site
 from ingestion.warehouse import REPO_ROOT, current_warehouse
 
@@ -44,6 +46,21 @@ def mart_row_counts() -> dict[str, int]:
         connection.close()
 
 
+def source_counts() -> list[tuple[str, int, int]]:
+    """(source, POIs, activities) in the current warehouse: races next to facilities."""
+    connection = current_warehouse().connect()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(
+            "select poi.source, count(distinct poi.poi_id), count(activity.activity_id) "
+            "from bouge.poi left join bouge.activity on activity.poi_id = poi.poi_id "
+            "group by poi.source order by poi.source"
+        )
+        return [(str(s), int(p), int(a)) for s, p, a in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=SITE_DIR, help="snapshot folder to serve")
@@ -57,6 +74,11 @@ def main(argv: list[str] | None = None) -> None:
         env = {**os.environ, "FINISHERS_BASE_URL": site.base_url, "FINISHERS_CRAWL_DELAY": "0"}
         python = sys.executable
         _step("crawl", [python, "-m", "ingestion.finishers", "--no-progress"], env)
+    # Data ES: the bundled Explore v2.1 snapshot, read by the same CLI as production
+    with serve_explore(load_snapshot()) as api:
+        print(f"serving the Data ES snapshot on {api.base_url}")
+        data_es_env = {**env, "SOURCES__DATA_ES__BASE_URL": api.base_url}
+        _step("data_es", [python, "-m", "ingestion.data_es", "--no-progress"], data_es_env)
     _step("geocode", [python, "-m", "ingestion.geocoding"], env)
     _step("dbt build", [str(BIN / "dbt"), "build"], env)
     _step("dbt docs", [str(BIN / "dbt"), "docs", "generate", "--static"], env)
@@ -64,6 +86,9 @@ def main(argv: list[str] | None = None) -> None:
     print("\nBouge marts (schema bouge):")
     for mart, count in mart_row_counts().items():
         print(f"  {mart:<15} {count:>6} rows")
+    print("By source:")
+    for source, pois, activities in source_counts():
+        print(f"  {source:<15} {pois:>6} POIs {activities:>6} activities")
     print(f"\nDone in {time.monotonic() - started:.0f} s.")
     docs = REPO_ROOT / os.environ.get("DBT_TARGET_PATH", "target") / "static_index.html"
     print(f"Docs site: {docs} (or `make docs` to serve it)")

@@ -22,3 +22,5 @@
 {% macro iso_country_code(expression) -%}upper({{ expression }}){%- endmacro %}
 {% macro valid_insee_code(expression) -%}upper({{ expression }}){%- endmacro %}
 {% macro valid_postal_code(expression) -%}trim({{ expression }}){%- endmacro %}
+{% macro source_or_empty(source_name, table_name) -%}{{ source(source_name, table_name) }}{%- endmacro %}
+{% macro column_names(relation) -%}{%- endmacro %}

@@ -98,12 +98,21 @@ def _strip_item(item: str) -> str:
     return item.strip().strip('[]"').strip()
 
 
+def _opens(piece: str) -> bool:
+    """A piece split off at import that opens a quoted label without closing it."""
+    text = piece.strip().lstrip("[").strip()
+    return text.startswith('"') and not (len(text) > 1 and text.rstrip("]").endswith('"'))
+
+
+def _closes(piece: str) -> bool:
+    return piece.strip().rstrip("]").rstrip().endswith('"')
+
+
 def parse_list(value: Any) -> list[str]:
     """A list field, repaired: a JSON list as text, a bare label, items split on commas.
 
-    ``['["Activités (Fitness', ' musculation)"]']`` → ``['Activités (Fitness, musculation)']``:
-    an item that starts in lower case, or follows an unclosed parenthesis, continues the
-    previous label.
+    ``['["Individuel(s)', 'famille(s)"']`` → ``['Individuel(s), famille(s)']``: a piece
+    that opens a quote (or a parenthesis) without closing it continues with the next ones.
     """
     if value is None:
         return []
@@ -115,20 +124,24 @@ def parse_list(value: Any) -> list[str]:
             except ValueError:
                 value = text.split(",")
         else:
-            value = text.split(",") if text.count("(") == text.count(")") else [text]
+            value = [text]
     if not isinstance(value, list):
         raise TypeError(f"a list was expected, not {type(value).__name__}")
     labels: list[str] = []
+    open_label = False
     for raw in value:
         if not isinstance(raw, str | int | float):
             raise TypeError(f"a list item was expected, not {type(raw).__name__}")
-        item = _strip_item(str(raw))
+        piece = str(raw)
+        item = _strip_item(piece)
+        if open_label and labels:
+            labels[-1] = f"{labels[-1]}, {item}" if item else labels[-1]
+            open_label = not _closes(piece) or labels[-1].count("(") > labels[-1].count(")")
+            continue
         if not item:
             continue
-        if labels and (item[0].islower() or labels[-1].count("(") > labels[-1].count(")")):
-            labels[-1] = f"{labels[-1]}, {item}"
-        else:
-            labels.append(item)
+        labels.append(item)
+        open_label = _opens(piece) or item.count("(") > item.count(")")
     return list(dict.fromkeys(labels))
 
 

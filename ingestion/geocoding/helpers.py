@@ -79,6 +79,54 @@ def read_events(warehouse: Warehouse, source: str = settings.EVENTS_SOURCE) -> l
     ]
 
 
+def read_installations(warehouse: Warehouse) -> list[PoiInput]:
+    """Every landed Data ES installation as a POI input: its equipments' mean point, else
+    its commune (``new_name`` in the department of ``dep_code``) for a forward look-up."""
+    from ingestion.data_es.settings import DATASET_NAME, SOURCE_NAME
+
+    wanted = ("inst_numero", "latitude", "longitude", "new_name", "dep_code")
+    with _cursor(warehouse) as cur:
+        rows = _select(cur, DATASET_NAME, "equipments", wanted)
+    points: dict[str, list[tuple[float, float]]] = {}
+    places: dict[str, tuple[str | None, str | None]] = {}
+    for r in rows:
+        number = r["inst_numero"]
+        if number is None:
+            continue
+        points.setdefault(number, [])
+        if r["latitude"] is not None and r["longitude"] is not None:
+            points[number].append((float(r["latitude"]), float(r["longitude"])))
+        if places.get(number, (None, None))[0] is None:
+            places[number] = (r["new_name"], r["dep_code"])
+    departments = _department_names()
+    inputs = []
+    for number in sorted(points):
+        located = points[number]
+        city, department = places.get(number, (None, None))
+        inputs.append(
+            PoiInput(
+                source=SOURCE_NAME,
+                original_id=number,
+                latitude=sum(p[0] for p in located) / len(located) if located else None,
+                longitude=sum(p[1] for p in located) / len(located) if located else None,
+                precision="point" if located else None,
+                country_code="FR",
+                department_name=departments.get(department or ""),
+                city=city,
+            )
+        )
+    return inputs
+
+
+def _department_names() -> dict[str, str]:
+    from ingestion.geocoding.gazetteer import GazetteerError, load_gazetteer
+
+    try:
+        return {code: d[0] for code, d in load_gazetteer().departments.items()}
+    except GazetteerError:
+        return {}
+
+
 def read_cache(warehouse: Warehouse) -> dict[str, GeocodedPoint]:
     """The provider cache ``raw_geocoding.geocoded_points`` by ``point_key``."""
     from ingestion.geocoding import POINT_COLUMNS

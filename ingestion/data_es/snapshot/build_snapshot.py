@@ -268,11 +268,13 @@ def _place_traps(records: list[dict[str, Any]]) -> None:
         equip_x=43.2931,
         equip_y=5.3981,
     )
-    _trap("aps_comma_split", r[50], aps_name=['["Football / Football en salle (Futsal)', 'Rugby"]'])
+    _trap(
+        "aps_comma_split", r[50], aps_name=['["Football / Football en salle (Futsal)"', ' "Rugby"]']
+    )
     _trap(
         "aps_label_split",
         r[52],
-        aps_name=['["Activités de forme et de santé (Fitness', ' musculation)"]'],
+        aps_name=['["Activités de forme et de santé (Fitness', ' musculation)"]', "Yoga"],
     )
     _trap("aps_json_text", r[55], aps_name='["Tennis", "Padel"]')
     _trap("aps_plain_text", r[57], aps_name="Pétanque")
