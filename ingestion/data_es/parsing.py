@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from . import settings
@@ -156,6 +157,12 @@ _SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "et", "à", "a", "au", "au
 _ROMAN = re.compile(r"^[IVXLC]+$")
 
 
+_ELIDED_ACRONYM = re.compile(
+    r"(?i)(?<=['’])(?:" + "|".join(sorted(settings.ACRONYMS, key=len, reverse=True)) + r")\b"
+)
+
+
+@lru_cache(maxsize=65_536)
 def display_name(name: str | None, acronyms: frozenset[str] = settings.ACRONYMS) -> str | None:
     """An upper-case name title-cased for display, keeping acronyms (``GYMNASE DU CREPS``
     → ``Gymnase du CREPS``); a name already in mixed case is kept as published."""
@@ -179,9 +186,7 @@ def display_name(name: str | None, acronyms: frozenset[str] = settings.ACRONYMS)
         cased = "".join(p[:1].upper() + p[1:] for p in parts)
         if index > 0 and re.match(r"^[ld]'", lowered):  # d'Ajaccio, l'Est
             cased = lowered[:2] + cased[2:3].upper() + cased[3:]
-        for acronym in acronyms:  # L'UCPA → l'UCPA
-            cased = re.sub(rf"(?i)(?<=['’]){acronym}\b", acronym, cased)
-        words.append(cased)
+        words.append(_ELIDED_ACRONYM.sub(lambda m: m.group(0).upper(), cased))  # l'UCPA
     return " ".join(words)
 
 

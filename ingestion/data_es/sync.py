@@ -149,6 +149,8 @@ def read_known(warehouse: Warehouse) -> dict[str, Known]:
 def read_full_rows(warehouse: Warehouse, ids: list[str], chunk: int = 500) -> list[dict[str, Any]]:
     """The landed rows of these equipments (to re-land them unlisted)."""
     rows: list[dict[str, Any]] = []
+    if not ids:
+        return rows
     names = list(EQUIPMENT_COLUMNS)
     select = ", ".join(f'"{c}"' for c in names)
     mark = "%s" if warehouse.kind == "postgres" else "?"
@@ -196,6 +198,7 @@ class _Run:
             run_id=uuid.uuid4().hex[:16], started_at=self.now, base_url=self.config.base_url
         )
         self.known: dict[str, Known] = {}
+        self.by_department: dict[str | None, set[str]] = {}  # of the known equipments
         self.seen_in_run: set[str] = set()
         self.warehouse: Warehouse | None = None
         self.pipeline: Any = None
@@ -225,6 +228,8 @@ class _Run:
                 self.pipeline.normalize()
                 self.pipeline.load()
             self.known = read_known(self.warehouse)
+            for number, known in self.known.items():
+                self.by_department.setdefault(known.dep_code, set()).add(number)
         except Exception as exc:
             raise DataEsError(
                 f"warehouse unreachable ({self.warehouse.describe()}): {exc}"
@@ -322,6 +327,7 @@ class _Run:
                 page["activities"].append(
                     {"equip_numero": number, "activity_code": "", "is_deleted": True}
                 )
+        self.by_department.setdefault(row["dep_code"], set()).add(number)
         self.known[number] = Known(
             row["content_hash"],
             True,
@@ -342,9 +348,12 @@ class _Run:
 
     def vanished(self, piece: Slice, seen: set[str]) -> list[dict[str, Any]]:
         """Listed equipments of this slice that the full read did not return."""
+        department = piece.filters[0].value if piece.filters else None
+        candidates = self.by_department.get(department, ()) if piece.filters else self.known
         gone = [
             number
-            for number, known in self.known.items()
+            for number in candidates
+            for known in [self.known[number]]
             if known.is_listed
             and number not in seen
             and piece.holds(known.as_slice_row())
@@ -446,7 +455,7 @@ class _Run:
             )
         except Exception as exc:
             cause = _root_cause(exc)
-            self.pipeline.drop_pending_packages()
+            self.pipeline.abort_packages()
             for key, value in before.items():  # this batch did not land: do not count it
                 setattr(self.summary, key, value)
             if isinstance(cause, QuotaStop | DataEsError):

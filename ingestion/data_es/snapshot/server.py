@@ -111,7 +111,28 @@ def _select_list(params: dict[str, str]) -> list[str] | None:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-def query_records(records: list[Record], params: dict[str, str]) -> dict[str, Any]:
+def _matching(records: list[Record], params: dict[str, str], cache: dict | None) -> list[Record]:
+    """Records matching ``where``, in ``order_by`` order (memoised per query: the pages of
+    one slice filter the set once)."""
+    key = (params.get("where"), params.get("order_by"))
+    if cache is not None and key in cache:
+        return cache[key]
+    predicate = compile_where(params.get("where"))
+    matches = [r for r in records if predicate(r)]
+    order = params.get("order_by")
+    if order:
+        name, _, direction = order.partition(" ")
+        matches.sort(key=lambda r: _text(r.get(name)) or "", reverse=direction.lower() == "desc")
+    if cache is not None:
+        if len(cache) > 64:
+            cache.clear()
+        cache[key] = matches
+    return matches
+
+
+def query_records(
+    records: list[Record], params: dict[str, str], cache: dict | None = None
+) -> dict[str, Any]:
     """The body of ``/records`` for these query parameters (QueryError → 400)."""
     limit = _int_param(params, "limit", 10)
     offset = _int_param(params, "offset", 0)
@@ -121,7 +142,7 @@ def query_records(records: list[Record], params: dict[str, str]) -> dict[str, An
         raise QueryError(
             f"Invalid value for offset + limit: {offset + limit} (must be at most {WINDOW})"
         )
-    matches = [r for r in records if compile_where(params.get("where"))(r)]
+    matches = _matching(records, params, cache)
     select = _select_list(params)
     group_by = params.get("group_by")
     if group_by:
@@ -129,10 +150,6 @@ def query_records(records: list[Record], params: dict[str, str]) -> dict[str, An
         groups = sorted(counts.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
         rows = [{group_by: key, "n": n} for key, n in groups]
         return {"total_count": len(rows), "results": rows[offset : offset + limit]}
-    order = params.get("order_by")
-    if order:
-        name, _, direction = order.partition(" ")
-        matches.sort(key=lambda r: _text(r.get(name)) or "", reverse=direction.lower() == "desc")
     page = matches[offset : offset + limit]
     return {"total_count": len(matches), "results": [_project(r, select) for r in page]}
 
@@ -170,7 +187,7 @@ class Quota:
         return {
             "X-RateLimit-Limit": str(self.limit),
             "X-RateLimit-Remaining": str(max(0, self.limit - self.used)),
-            "X-RateLimit-Reset": self.reset_at.isoformat(timespec="seconds"),
+            "X-RateLimit-Reset": self.reset_at.isoformat(),
         }
 
 
@@ -199,10 +216,12 @@ class ExploreHandle:
         """Replace the dataset (night 2: changed, new and vanished records)."""
         with self.lock:
             self.records = list(records)
+            self.cache: dict = {}
 
-    def set_quota(self, limit: int | None, reset_at: datetime | None = None) -> None:
+    def set_quota(self, limit: int | None, reset_at: datetime | None = None, used: int = 0) -> None:
+        """Allow ``limit`` calls (``used`` of them spent) until ``reset_at``, then again."""
         with self.lock:
-            self.quota = Quota(limit=limit) if reset_at is None else Quota(limit, 0, reset_at)
+            self.quota = Quota(limit, used) if reset_at is None else Quota(limit, used, reset_at)
 
     def record_requests(self) -> list[ApiRequest]:
         return [r for r in self.requests if r.path.endswith("/records")]
@@ -210,6 +229,8 @@ class ExploreHandle:
     def answer(self, path: str, params: dict[str, str], agent: str) -> tuple[int, Any, dict]:
         with self.lock:
             quota = self.quota
+            if quota.limit is not None and datetime.now(UTC) >= quota.reset_at:
+                quota.used, quota.reset_at = 0, quota.reset_at + timedelta(days=1)
             headers = dict(quota.headers())
             if quota.limit is not None and quota.used >= quota.limit:
                 status, body = 429, {"error_code": "TooManyRequests", "message": "quota"}
@@ -232,8 +253,10 @@ class ExploreHandle:
             return 404, {"error_code": "DatasetNotFound", "message": dataset}
         try:
             if kind == "records":
-                return 200, query_records(records, params)
-            rows = [r for r in records if compile_where(params.get("where"))(r)]
+                cache = self.cache if dataset == "data-es" else None
+                return 200, query_records(records, params, cache)
+            predicate = compile_where(params.get("where"))
+            rows = [r for r in records if predicate(r)]
             rows = [_project(r, _select_list(params)) for r in rows]
             if kind == "exports/json":
                 return 200, rows
@@ -256,6 +279,7 @@ def _personal_fields(record: Record) -> Record:
 def _make_handler(handle_ref: list[ExploreHandle]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body in separate writes: no 40 ms stalls
 
         def log_message(self, format: str, *args: object) -> None:  # quiet
             pass
