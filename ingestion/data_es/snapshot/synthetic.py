@@ -19,7 +19,7 @@ OVERSEAS = ("971", "972", "973", "974", "976")
 
 def departments() -> list[str]:
     metro = [f"{n:02d}" for n in range(1, 96) if n != 20]
-    return metro[:19] + ["2A", "2B"] + metro[19:] + list(OVERSEAS)
+    return [*metro[:19], "2A", "2B", *metro[19:], *OVERSEAS]
 
 
 def _record(dep: str, insee: str, inst: str, rank: int, rng: random.Random, day: str) -> dict:
