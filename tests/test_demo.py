@@ -34,9 +34,11 @@ def test_demo_builds_the_marts_and_the_docs(duckdb_env: dict[str, str], tmp_path
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     counts = dict(re.findall(r"^\s+(\w+)\s+(\d+) rows$", result.stdout, re.M))
     assert set(counts) == {"poi", "address", "address_poi", "activity", "registered_poi"}
-    assert int(counts["poi"]) == 45  # every event of the bundled snapshot
+    assert int(counts["poi"]) == 45 + 125  # every event and installation of the snapshots
     assert int(counts["activity"]) > int(counts["poi"])  # events have several races
+    by_source = dict(re.findall(r"^\s+(\w+)\s+(\d+) POIs", result.stdout, re.M))
+    assert by_source == {"finishers": "45", "data_es": "125"}  # facilities next to races
     assert (target / "static_index.html").stat().st_size > 100_000
     with duckdb.connect(duckdb_env["DUCKDB_PATH"], read_only=True) as con:
         rows = con.sql("select count(*) from bouge.poi where is_active").fetchone()
-    assert rows == (45,)
+    assert rows == (45 + 124,)  # one installation is out of service
