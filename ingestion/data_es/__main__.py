@@ -18,9 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--mode",
-        choices=["auto", "full", "delta"],
+        choices=["auto", "full", "delta", "export"],
         default="auto",
-        help="auto: resume a stopped read, else the nightly delta, or a full read weekly",
+        help="auto: resume a stopped read, else the nightly delta, or a full read weekly; "
+        "export: a full reconciliation from the bulk CSV export (one request, not resumable)",
     )
     parser.add_argument(
         "--base-url", help="API root (default SOURCES__DATA_ES__BASE_URL or the live API)"

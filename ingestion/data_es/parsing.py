@@ -119,6 +119,8 @@ def parse_list(value: Any) -> list[str]:
         return []
     if isinstance(value, str):
         text = value.strip()
+        if text.startswith("{"):  # an object where a list belongs (as text in the CSV export)
+            raise TypeError("a list was expected, not an object")
         if text.startswith("["):
             try:
                 value = json.loads(text)

@@ -46,7 +46,8 @@ from .helpers import (
 )
 from .parsing import RecordRejected, parse_record
 
-MODES = ("auto", "full", "delta")
+MODES = ("auto", "full", "delta", "export")
+RECONCILING = ("full", "export")  # modes that read the whole set and unlist what vanished
 PAGE_ROWS = 1000  # records per item handed to dlt
 
 
@@ -252,7 +253,7 @@ class _Run:
             mode = "full" if cursor is None or stale else "delta"
         if mode == "delta" and cursor is None:
             raise DataEsError("no delta before a first full read: run with --mode full")
-        self.cycle = _Cycle(mode, None if mode == "full" else cursor, self.now.isoformat())
+        self.cycle = _Cycle(mode, None if mode in RECONCILING else cursor, self.now.isoformat())
 
     # ------------------------------------------------------------------ reading
 
@@ -374,22 +375,31 @@ class _Run:
         for piece in batch:
             seen: set[str] = set()
             page: Page = {"equipments": [], "activities": [], "rejects": []}
-            if piece.count:
-                for resource in slice_resources(self.api, piece):
-                    for item in resource:
-                        for record in item if isinstance(item, list) else [item]:
-                            self.take(piece, record, page, seen)
-                            if self.bar is not None:
-                                self.bar.update(1)
-                            if len(page["equipments"]) + len(page["rejects"]) >= PAGE_ROWS:
-                                yield page
-                                page = {"equipments": [], "activities": [], "rejects": []}
-            if self.cycle.mode == "full":
+            for record in self.records(piece):
+                self.take(piece, record, page, seen)
+                if self.bar is not None:
+                    self.bar.update(1)
+                if len(page["equipments"]) + len(page["rejects"]) >= PAGE_ROWS:
+                    yield page
+                    page = {"equipments": [], "activities": [], "rejects": []}
+            if self.cycle.mode in RECONCILING:
                 page["equipments"].extend(self.vanished(piece, seen))
             yield page
             self.cycle.done.append(piece.key)
             self.summary.slices_done += 1
             state["cycle"] = asdict(self.cycle)
+
+    def records(self, piece: Slice) -> Iterator[Any]:
+        """The slice's records: pages of dlt's REST API source, or the bulk CSV export."""
+        assert self.cycle is not None
+        if self.cycle.mode == "export":
+            yield from self.api.export_rows()
+            return
+        if not piece.count:
+            return
+        for resource in slice_resources(self.api, piece):
+            for item in resource:
+                yield from item if isinstance(item, list) else [item]
 
     # ------------------------------------------------------------------ run
 
@@ -419,9 +429,11 @@ class _Run:
                 if self.cycle.cursor_from
                 else None
             )
-            slices, s.splits = plan_slices(
-                self.api, base_where, split_top=self.cycle.mode == "full"
-            )
+            if self.cycle.mode == "export":  # one request, no window: one slice
+                slices, s.splits = [Slice((), self.api.count(None))], 0
+            else:
+                split_top = self.cycle.mode == "full"
+                slices, s.splits = plan_slices(self.api, base_where, split_top=split_top)
             s.slices = len(slices)
             done = set(self.cycle.done)
             todo = [p for p in slices if p.key not in done]
@@ -491,7 +503,7 @@ class _Run:
             state = dlt.current.source_state()
             if complete and cycle is not None:
                 state["cursor"] = new_cursor
-                if cycle.mode == "full":
+                if cycle.mode in RECONCILING:
                     state["last_full_at"] = cycle.started_at
                 state.pop("cycle", None)
             yield row
