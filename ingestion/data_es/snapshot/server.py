@@ -341,10 +341,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--night2", action="store_true", help="serve the next night's snapshot")
     parser.add_argument("--quota", type=int, help="calls allowed before answering 429")
+    parser.add_argument("--synthetic", type=int, help="serve N synthetic records instead")
+    parser.add_argument("--changed", type=float, default=0.0, help="share changed (night 2)")
     args = parser.parse_args(argv)
-    with serve_explore(load_snapshot(night2=args.night2), args.port) as api:
+    if args.synthetic:
+        from ingestion.data_es.snapshot.synthetic import night_with_changes, synthetic_dataset
+
+        records = synthetic_dataset(args.synthetic)
+        if args.changed:
+            night_with_changes(records, args.changed)
+    else:
+        records = load_snapshot(night2=args.night2)
+    with serve_explore(records, args.port) as api:
         api.set_quota(args.quota)
-        print(f"Data ES snapshot on {api.base_url} (Ctrl-C to stop)", file=sys.stderr)
+        print(f"Data ES on {api.base_url} ({len(records)} records)", file=sys.stderr, flush=True)
         try:
             while True:
                 time.sleep(3600)

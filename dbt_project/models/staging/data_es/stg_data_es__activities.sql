@@ -1,18 +1,9 @@
 {#- One row per installation × activity (an activity offered by several of its
     equipments counts once), from its listed equipments: what "where can I swim near me"
-    reads. The seed maps `discipline` (the folded activity code) to a Bouge sport. -#}
+    reads. The seed maps `discipline` (the folded activity code) to a Bouge sport.
+    `loaded_at` is the latest load time of the equipments offering it. -#}
 
 with
-
-loads as (
-
-    select
-        load_id,
-        max(inserted_at) as committed_at
-    from {{ source_or_empty('raw_data_es', '_dlt_loads') }}
-    group by load_id
-
-),
 
 activities as (
 
@@ -20,15 +11,11 @@ activities as (
         cast(activities.inst_numero as text) as installation_id,
         cast(activities.activity_code as text) as activity_code,
         trim(activities.activity_name) as activity_name,
-        coalesce(
-            cast(loads.committed_at as timestamp with time zone),
-            {{ load_id_to_timestamp('activities._dlt_load_id') }}
-        ) as loaded_at
+        {#- landed with its equipment: the equipment's last load time -#}
+        equipments.loaded_at
     from {{ source_or_empty('raw_data_es', 'equipment_activities') }} as activities
     inner join {{ ref('stg_data_es__equipments') }} as equipments
         on activities.equip_numero = equipments.equipment_id
-    left join loads
-        on activities._dlt_load_id = loads.load_id
     where
         not coalesce(activities.is_deleted, false)
         and equipments.is_listed
