@@ -84,6 +84,9 @@ def test_two_nights_update_in_place_unlist_and_keep_history(
     complex_inst = max({r["inst_numero"] for r in night1 if r["inst_numero"]},
                        key=lambda i: sum(r["inst_numero"] == i for r in night1))  # fmt: skip
     assert _poi(complex_inst)[2:] == ("Complexe Sportif de Luminy", 17)
+    freshness = run_dbt(["source", "freshness", "--select", "source:raw_data_es"], tmp_path)
+    assert "PASS freshness of raw_data_es.ingest_runs" in freshness
+    assert "PASS freshness of raw_data_es.equipments" in freshness
 
     api.set_records(night2)
     second = run_sync("full")
