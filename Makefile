@@ -21,7 +21,7 @@ ifeq ($(shell [ -t 1 ] && echo tty),)
 export DBT_USE_COLORS ?= false
 endif
 
-.PHONY: help install gazetteer ingest crawl geocode dbt-build build serve demo docs docs-site test lint format bench clean
+.PHONY: help install gazetteer ingest crawl data-es geocode dbt-build build serve demo docs docs-site test lint format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,10 +44,13 @@ gazetteer: $(VENV)/.installed ## build the offline INSEE commune gazetteer (down
 crawl: $(VENV)/.installed ## crawl finishers.com into raw_finishers (ARGS="--limit 50" etc.)
 	$(PY) -m ingestion.finishers $(ARGS)
 
+data-es: $(VENV)/.installed ## read Data ES (sport facilities) into raw_data_es: nightly delta, weekly full
+	$(PY) -m ingestion.data_es --no-progress
+
 geocode: gazetteer ## geocode landed locations into raw_geocoding
 	$(PY) -m ingestion.geocoding
 
-ingest: crawl geocode ## the whole ingestion: crawl, then geocoding
+ingest: crawl data-es geocode ## the whole ingestion: crawl, Data ES, then geocoding
 
 dbt-build: $(VENV)/.installed ## dbt build (models, snapshots, tests) on DBT_TARGET
 	$(DBT) build

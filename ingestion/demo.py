@@ -1,4 +1,4 @@
-"""``make demo``: the whole pipeline, offline, on the bundled finishers.com snapshot.
+"""``make demo``: the whole pipeline, offline, on the bundled snapshots of both sources.
 
 Serves ``ingestion/finishers/snapshot/site`` on 127.0.0.1, then runs exactly what
 production runs — the crawl, the geocoding, ``dbt build``, the static docs site
@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from ingestion.data_es.snapshot import load_snapshot
+from ingestion.data_es.snapshot.server import serve_explore
 from ingestion.finishers.snapshot.server import SITE_DIR, serve_site
 from ingestion.warehouse import REPO_ROOT, WarehouseError, current_warehouse
 
@@ -46,6 +48,21 @@ def mart_row_counts() -> dict[str, int]:
         connection.close()
 
 
+def source_counts() -> list[tuple[str, int, int]]:
+    """(source, POIs, activities) in the current warehouse: races next to facilities."""
+    connection = current_warehouse().connect()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(
+            "select poi.source, count(distinct poi.poi_id), count(activity.activity_id) "
+            "from bouge.poi left join bouge.activity on activity.poi_id = poi.poi_id "
+            "group by poi.source order by poi.source"
+        )
+        return [(str(s), int(p), int(a)) for s, p, a in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
 def run_demo(site_dir: Path) -> None:
     warehouse = current_warehouse()
     warehouse.connect().close()  # a warehouse that does not answer stops here, in one line
@@ -59,6 +76,11 @@ def run_demo(site_dir: Path) -> None:
         print(f"serving the snapshot {site_dir.relative_to(REPO_ROOT)} on {site.base_url}")
         env["FINISHERS_BASE_URL"] = site.base_url
         _step("crawl", [python, "-m", "ingestion.finishers", "--no-progress"], env)
+    # Data ES: the bundled Explore v2.1 snapshot, read by the same CLI as production
+    with serve_explore(load_snapshot()) as api:
+        print(f"serving the Data ES snapshot on {api.base_url}")
+        data_es_env = {**env, "SOURCES__DATA_ES__BASE_URL": api.base_url}
+        _step("data_es", [python, "-m", "ingestion.data_es", "--no-progress"], data_es_env)
     _step("geocode", [python, "-m", "ingestion.geocoding"], env)
     _step("dbt build", [str(BIN / "dbt"), "build"], env)
     _step("docs site", [python, "-m", "ingestion.docs_site"], env)
@@ -66,6 +88,9 @@ def run_demo(site_dir: Path) -> None:
     print("\nBouge marts (schema bouge):")
     for mart, count in mart_row_counts().items():
         print(f"  {mart:<15} {count:>6} rows")
+    print("By source:")
+    for source, pois, activities in source_counts():
+        print(f"  {source:<15} {pois:>6} POIs {activities:>6} activities")
     print(f"\nDone in {time.monotonic() - started:.0f} s.")
     docs = REPO_ROOT / os.environ.get("DBT_TARGET_PATH", "target") / "static_index.html"
     print(f"Docs site: open {docs} in a browser (or `make docs` to serve it)")

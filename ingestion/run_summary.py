@@ -2,7 +2,8 @@
 
 Reads, from the warehouse ``DBT_TARGET`` selects (``ingestion.warehouse``):
 the last ``raw_finishers.ingest_runs`` row, that run's ``raw_finishers.rejects`` by reason,
-the last run of ``raw_geocoding.geocoding_runs`` when that table exists, and, if given,
+the last run of ``raw_geocoding.geocoding_runs`` when that table exists, the last Data ES
+run with its geocoding agreement figure, and, if given,
 the dbt results of a ``run_results.json``.
 
     python -m ingestion.run_summary                 # or: python ingestion/run_summary.py
@@ -202,6 +203,31 @@ def _geocoding_section(conn: Any) -> list[str]:
     return lines
 
 
+def _data_es_section(conn: Any) -> list[str]:
+    """The last Data ES run and the geocoding agreement figure (when it has run)."""
+    if not _columns(conn, "raw_data_es", "ingest_runs"):
+        return []
+    runs = _records(
+        conn, "select * from raw_data_es.ingest_runs order by started_at desc nulls last limit 1"
+    )
+    if not runs:
+        return []
+    run = runs[0]
+    counters = ("read", "new", "changed", "unlisted", "rejected", "requests")
+    lines = [
+        f"### Data ES `{run.get('run_id')}` ({run.get('mode')}): {run.get('status')}",
+        "",
+        " · ".join(f"**{_number(run.get(name))}** {name}" for name in counters),
+    ]
+    if run.get("detail"):
+        lines += ["", _cell(run["detail"])]
+    if _columns(conn, "raw_geocoding", "poi_locations"):
+        from ingestion.data_es.agreement import geocoding_agreement
+
+        lines += ["", f"Geocoding agreement: {geocoding_agreement(conn).describe()}."]
+    return lines
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -236,6 +262,7 @@ def render(conn: Any, target: str, run_results: Path | None = None) -> str:
     """The whole summary, as markdown."""
     sections = [[f"## Bouge ingestion summary ({target})"], _ingest_section(conn)]
     sections.append(_geocoding_section(conn))
+    sections.append(_data_es_section(conn))
     if run_results is not None:
         sections.append(_dbt_section(run_results))
     return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"

@@ -68,11 +68,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 def test_demo_builds_the_marts(demo: Demo) -> None:
     counts = dict(re.findall(r"^\s+(\w+)\s+(\d+) rows$", demo.stdout, re.M))
     assert set(counts) == {"poi", "address", "address_poi", "activity", "registered_poi"}
-    assert int(counts["poi"]) == 45  # every event of the bundled snapshot
+    assert int(counts["poi"]) == 45 + 125  # every event and installation of the snapshots
     assert int(counts["activity"]) > int(counts["poi"])  # events have several races
+    by_source = dict(re.findall(r"^\s+(\w+)\s+(\d+) POIs", demo.stdout, re.M))
+    assert by_source == {"finishers": "45", "data_es": "125"}  # facilities next to races
     with duckdb.connect(str(demo.duckdb_path), read_only=True) as con:
         rows = con.sql("select count(*) from bouge.poi where is_active").fetchone()
-    assert rows == (45,)
+    assert rows == (45 + 124,)  # one installation is out of service
 
 
 @pytest.mark.slow

@@ -28,3 +28,5 @@
     select c.pair_id, 1 as duplicate_total, 1 as keeper_total, 1 as shared
     from {{ candidates }} as c inner join {{ items }} as i on c.poi_id = i.poi_id
 {%- endmacro %}
+{% macro source_or_empty(source_name, table_name) -%}{{ source(source_name, table_name) }}{%- endmacro %}
+{% macro column_names(relation) -%}{%- endmacro %}

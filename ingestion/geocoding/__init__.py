@@ -2,9 +2,10 @@
 
     python -m ingestion.geocoding [--provider offline|geoplateforme|nominatim|auto|none]
 
-Reads ``raw_finishers.events`` from the warehouse chosen by ``DBT_TARGET``, finds each
-event's commune (INSEE code, department, region) and, online, its street address, and
-lands three tables (see ``ingestion/README.md``):
+Reads ``raw_finishers.events`` and the Data ES installations (``raw_data_es.equipments``)
+from the warehouse chosen by ``DBT_TARGET``, finds each POI's commune (INSEE code,
+department, region) and, online, its street address, and lands three tables (see
+``ingestion/README.md``):
 
 - ``poi_locations``: one row per POI, merge on (source, original_id), re-landed only when
   the row changed;
@@ -236,6 +237,7 @@ def run_geocoding(
         landed_tables,
         read_cache,
         read_events,
+        read_installations,
         read_landed_hashes,
     )
     from ingestion.warehouse import current_warehouse, dlt_pipelines_dir
@@ -247,7 +249,7 @@ def run_geocoding(
     if config.provider in ("offline", "auto"):  # fail early, before any read or request
         gazetteer_version = load_gazetteer(config.gazetteer_path).version
     warehouse = current_warehouse()
-    events = read_events(warehouse, config.source)
+    events = read_events(warehouse, config.source) + read_installations(warehouse)
     cache = read_cache(warehouse)
     landed = read_landed_hashes(warehouse)
     result = Enricher(config, cache, landed, providers).run(events)

@@ -79,6 +79,66 @@ def read_events(warehouse: Warehouse, source: str = settings.EVENTS_SOURCE) -> l
     ]
 
 
+def read_installations(warehouse: Warehouse) -> list[PoiInput]:
+    """Every landed Data ES installation as a POI input: its equipments' mean point, else
+    the centre of its commune by the source's own INSEE code (``new_code``, precision
+    ``city``), else ``new_name`` in the department of ``dep_code`` for a forward look-up."""
+    from ingestion.data_es.settings import DATASET_NAME, SOURCE_NAME
+
+    wanted = ("inst_numero", "latitude", "longitude", "new_name", "dep_code", "new_code")
+    with _cursor(warehouse) as cur:
+        rows = _select(cur, DATASET_NAME, "equipments", wanted)
+    points: dict[str, list[tuple[float, float]]] = {}
+    places: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for r in rows:
+        number = r["inst_numero"]
+        if number is None:
+            continue
+        points.setdefault(number, [])
+        if r["latitude"] is not None and r["longitude"] is not None:
+            points[number].append((float(r["latitude"]), float(r["longitude"])))
+        if places.get(number, (None, None, None))[0] is None:
+            places[number] = (r["new_name"], r["dep_code"], r["new_code"])
+    departments, centres = _gazetteer_lookups()
+    inputs = []
+    for number in sorted(points):
+        located = points[number]
+        city, department, insee = places.get(number, (None, None, None))
+        precision = "point" if located else None
+        if not located and insee in centres:
+            located, precision = [centres[insee]], "city"
+        inputs.append(
+            PoiInput(
+                source=SOURCE_NAME,
+                original_id=number,
+                latitude=sum(p[0] for p in located) / len(located) if located else None,
+                longitude=sum(p[1] for p in located) / len(located) if located else None,
+                precision=precision,
+                country_code="FR",
+                department_name=departments.get(department or ""),
+                city=city,
+            )
+        )
+    return inputs
+
+
+def _gazetteer_lookups() -> tuple[dict[str, str], dict[str, tuple[float, float]]]:
+    """Department names by code, commune centres by INSEE code (empty without a gazetteer)."""
+    from ingestion.geocoding.gazetteer import GazetteerError, load_gazetteer
+
+    try:
+        gazetteer = load_gazetteer()
+    except GazetteerError:
+        return {}, {}
+    names = {code: d[0] for code, d in gazetteer.departments.items()}
+    centres = {
+        c.insee_code: (c.centre_latitude, c.centre_longitude)
+        for c in gazetteer.communes
+        if c.arrondissement_code is None
+    }
+    return names, centres
+
+
 def read_cache(warehouse: Warehouse) -> dict[str, GeocodedPoint]:
     """The provider cache ``raw_geocoding.geocoded_points`` by ``point_key``."""
     from ingestion.geocoding import POINT_COLUMNS

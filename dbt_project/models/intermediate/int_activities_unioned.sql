@@ -2,6 +2,7 @@
     line in `activity_sources`. -#}
 {%- set activity_sources = [
     ref('stg_finishers__races'),
+    ref('stg_data_es__activities'),
 ] -%}
 
 {%- set activity_columns = [

@@ -18,8 +18,14 @@ normalised as (
     select
         pois.poi_id,
         {{ clean_text('locations.label') }} as geocoded_label,
-        {{ clean_text("coalesce(locations.housenumber || ' ', '') || locations.street") }} as street,
-        {{ valid_postal_code('locations.postal_code') }} as postal_code,
+        coalesce(
+            {{ clean_text("coalesce(locations.housenumber || ' ', '') || locations.street") }},
+            {{ clean_text('pois.street_address') }}
+        ) as street,
+        coalesce(
+            {{ valid_postal_code('locations.postal_code') }},
+            {{ valid_postal_code('pois.postal_code') }}
+        ) as postal_code,
         coalesce({{ clean_text('locations.commune_name') }}, pois.city) as city,
         {{ valid_insee_code('locations.insee_code') }} as insee_code,
         {{ valid_insee_code('locations.arrondissement_code') }} as arrondissement_code,

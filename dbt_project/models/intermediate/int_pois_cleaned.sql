@@ -39,7 +39,17 @@ cleaned as (
         is_listed as is_active,
         first_seen_at,
         last_seen_at,
-        loaded_at as updated_at
+        loaded_at as updated_at,
+        {#- place attributes (null for sources that do not give them) -#}
+        street_address,
+        postal_code,
+        source_insee_code,
+        equipment_count,
+        is_free_access,
+        setting,
+        is_accessible,
+        has_public_transport,
+        is_out_of_service
 
     from pois
 

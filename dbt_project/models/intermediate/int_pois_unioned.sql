@@ -2,6 +2,7 @@
     (its staging model exposes these columns). -#}
 {%- set poi_sources = [
     ref('stg_finishers__events'),
+    ref('stg_data_es__installations'),
 ] -%}
 
 {%- set poi_columns = [
@@ -13,7 +14,23 @@
     'is_listed', 'first_seen_at', 'last_seen_at', 'loaded_at',
 ] -%}
 
+{#- Columns only some sources fill (a place's attributes): a source whose staging model
+    lacks one gives a typed null. -#}
+{%- set optional_poi_columns = {
+    'street_address': 'text', 'postal_code': 'text', 'source_insee_code': 'text',
+    'equipment_count': 'bigint', 'is_free_access': 'boolean', 'setting': 'text',
+    'is_accessible': 'boolean', 'has_public_transport': 'boolean',
+    'is_out_of_service': 'boolean',
+} -%}
+
 {% for poi_source in poi_sources %}
-    select {{ poi_columns | join(', ') }} from {{ poi_source }}
+    {%- set present = column_names(poi_source) -%}
+    {%- set selected = [] -%}
+    {%- for column, data_type in optional_poi_columns.items() -%}
+        {%- do selected.append(
+            column if column in present else 'cast(null as ' ~ data_type ~ ') as ' ~ column
+        ) -%}
+    {%- endfor %}
+    select {{ (poi_columns + selected) | join(', ') }} from {{ poi_source }}
     {% if not loop.last %}union all{% endif %}
 {% endfor %}

@@ -51,6 +51,12 @@ select
     cast(content_hash as text) as content_hash,
     cast(is_active as boolean) as is_active,
     cast(duplicate_of_poi_id as text) as duplicate_of_poi_id,
+    cast(equipment_count as bigint) as equipment_count,
+    cast(is_free_access as boolean) as is_free_access,
+    cast(setting as text) as setting,
+    cast(is_accessible as boolean) as is_accessible,
+    cast(has_public_transport as boolean) as has_public_transport,
+    cast(is_out_of_service as boolean) as is_out_of_service,
     cast(first_seen_at as timestamp with time zone) as first_seen_at,
     cast(last_seen_at as timestamp with time zone) as last_seen_at,
     cast(updated_at as timestamp with time zone) as updated_at

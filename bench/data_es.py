@@ -1,0 +1,156 @@
+"""Data ES benchmark: a full-size synthetic set served locally, read, geocoded, built.
+
+    python -m bench.data_es [--n 334000] [--warehouses duckdb,postgres] [--out FILE]
+
+Steps, each timed: the bundled finishers.com snapshot crawled (so both sources are
+there for dbt), the Explore server (its own process, the synthetic generator of
+``ingestion.data_es.snapshot.synthetic``: 101 departments, one above the 10,000 window)
+→ full read (wall, records/s, requests, peak RSS of the reading process) → offline
+geocoding → ``dbt build`` (full) → night 2 with 1 % changed: delta read (requests,
+rows, wall) → geocoding → ``dbt build`` (incremental). Peak RSS is measured in a child
+process per step (``resource.getrusage`` of the child). Results: JSON to stdout / --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DBT = str(Path(sys.executable).parent / "dbt")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(n: int, changed: float = 0.0):
+    port = _free_port()
+    args = [PYTHON, "-m", "ingestion.data_es.snapshot.server", "--port", str(port),
+            "--synthetic", str(n), "--changed", str(changed)]  # fmt: skip
+    proc = subprocess.Popen(args, cwd=REPO_ROOT, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    proc.stderr.readline()  # "Data ES on ..." once the set is generated and served
+    try:
+        yield f"http://127.0.0.1:{port}/api/explore/v2.1"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+CHILD = """
+import json, resource, sys, time
+step = sys.argv[1]
+started = time.monotonic()
+if step == "sync":
+    from ingestion.data_es.sync import run_sync
+    s = run_sync(sys.argv[2])
+    out = {"mode": s.mode, "status": s.status, "read": s.read, "new": s.new,
+           "changed": s.changed, "unlisted": s.unlisted, "requests": s.requests,
+           "slices": s.slices, "splits": s.splits}
+elif step == "crawl":
+    from ingestion.finishers import run_crawl
+    from ingestion.finishers.snapshot.server import serve_site
+    with serve_site() as site:
+        c = run_crawl(base_url=site.base_url, crawl_delay=0)
+    out = {"events": c.new}
+else:
+    from ingestion.geocoding import run_geocoding
+    g = run_geocoding("offline")
+    out = {"pois_seen": g.result.pois_seen, "pois_changed": g.result.pois_changed}
+out["wall_s"] = round(time.monotonic() - started, 1)
+out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(json.dumps(out))
+"""
+
+
+def child(step: str, env: dict[str, str], *args: str) -> dict[str, Any]:
+    done = subprocess.run([PYTHON, "-c", CHILD, step, *args], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"{step} failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def dbt_build(env: dict[str, str], work: Path, full_refresh: bool) -> dict[str, Any]:
+    args = [DBT, "build", "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    if full_refresh:
+        args.append("--full-refresh")
+    started = time.monotonic()
+    done = subprocess.run(args, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    summary = re.findall(r"Done\\. (PASS=.*)", done.stdout)
+    return {
+        "wall_s": round(time.monotonic() - started, 1),
+        "ok": done.returncode == 0,
+        "summary": summary[-1] if summary else done.stdout[-500:],
+        "children_peak_rss_mb": round(usage.ru_maxrss / 1024),
+    }
+
+
+def warehouse(kind: str, work: Path) -> dict[str, str]:
+    env = {**os.environ, "DLT_PIPELINES_DIR": str(work / "dlt"), "PYTHONPATH": str(REPO_ROOT)}
+    if kind == "duckdb":
+        return {**env, "DBT_TARGET": "dev", "DUCKDB_PATH": str(work / "bench.duckdb")}
+    import psycopg2
+
+    name = f"bouge_bench_{os.getpid()}"
+    admin = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return {**env, "DBT_TARGET": "prod", "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": "5432",
+            "POSTGRES_USER": "postgres", "POSTGRES_PASSWORD": "", "POSTGRES_DB": name}  # fmt: skip
+
+
+def run(n: int, kind: str, work: Path) -> dict[str, Any]:
+    work.mkdir(parents=True, exist_ok=True)
+    env = warehouse(kind, work)
+    result: dict[str, Any] = {"n": n, "warehouse": kind}
+    result["crawl_finishers_snapshot"] = child("crawl", env)  # the other source, 45 events
+    with serve(n) as url:
+        env["SOURCES__DATA_ES__BASE_URL"] = url
+        result["full_read"] = child("sync", env, "full")
+    result["full_read"]["records_per_s"] = round(n / result["full_read"]["wall_s"])
+    result["geocode_full"] = child("geocode", env)
+    result["dbt_full"] = dbt_build(env, work, full_refresh=True)
+    with serve(n, changed=0.01) as url:
+        env["SOURCES__DATA_ES__BASE_URL"] = url
+        result["delta_read"] = child("sync", env, "delta")
+    result["geocode_delta"] = child("geocode", env)
+    result["dbt_incremental"] = dbt_build(env, work, full_refresh=False)
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=334_000)
+    parser.add_argument("--warehouses", default="duckdb")
+    parser.add_argument("--work", type=Path, default=REPO_ROOT / "bench" / "results" / "data_es")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    results = [run(args.n, kind, args.work / kind) for kind in args.warehouses.split(",")]
+    text = json.dumps(results, indent=1)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+{#- The source table, or an empty typed relation while it has not been landed yet: a
+    warehouse where a source was never ingested still builds (its staging reads as empty).
+    The types are the `data_type`s declared in the source's YAML. -#}
+{% macro source_or_empty(source_name, table_name) -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if execute and load_relation(relation) is none -%}
+        {%- set node = graph.sources.values()
+            | selectattr('source_name', 'equalto', source_name)
+            | selectattr('name', 'equalto', table_name)
+            | first -%}
+        (select
+        {%- for name, column in node.columns.items() %}
+            cast(null as {{ column.data_type }}) as {{ adapter.quote(name) }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+        where 1 = 0)
+    {%- else -%}
+        {{ relation }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The column names of a relation, once it exists (empty while dbt only parses). -#}
+{% macro column_names(relation) -%}
+    {%- if execute -%}
+        {{ return(adapter.get_columns_in_relation(relation) | map(attribute='name') | list) }}
+    {%- endif -%}
+    {{ return([]) }}
+{%- endmacro %}

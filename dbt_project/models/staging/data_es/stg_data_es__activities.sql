@@ -1,0 +1,54 @@
+{#- One row per installation × activity (an activity offered by several of its
+    equipments counts once), from its listed equipments: what "where can I swim near me"
+    reads. The seed maps `discipline` (the folded activity code) to a Bouge sport.
+    `loaded_at` is the latest load time of the equipments offering it. -#}
+
+with
+
+activities as (
+
+    select
+        cast(activities.inst_numero as text) as installation_id,
+        cast(activities.activity_code as text) as activity_code,
+        trim(activities.activity_name) as activity_name,
+        {#- landed with its equipment: the equipment's last load time -#}
+        equipments.loaded_at
+    from {{ source_or_empty('raw_data_es', 'equipment_activities') }} as activities
+    inner join {{ ref('stg_data_es__equipments') }} as equipments
+        on activities.equip_numero = equipments.equipment_id
+    where
+        not coalesce(activities.is_deleted, false)
+        and equipments.is_listed
+
+),
+
+per_installation as (
+
+    select
+        installation_id,
+        activity_code,
+        min(activity_name) as activity_name,
+        max(loaded_at) as loaded_at
+    from activities
+    group by installation_id, activity_code
+
+)
+
+select
+    installation_id as poi_original_id,
+    activity_name as title,
+    activity_code as discipline,
+    loaded_at,
+    'data_es' as source,
+    cast(null as text) as status,
+    cast(null as date) as start_date,
+    cast(null as text) as start_time,
+    cast(null as double precision) as distance,
+    cast(null as text) as distance_unit,
+    cast(null as double precision) as elevation_gain,
+    cast(null as double precision) as elevation_loss,
+    cast(null as bigint) as itra_points,
+    cast(null as double precision) as min_price_eur,
+    cast(null as text) as registration_url,
+    installation_id || '|' || activity_code as original_id
+from per_installation
