@@ -90,6 +90,7 @@ select
     'FR' as country_code,
     cast(null as text) as slug,
     cast(null as text) as url,
+    cast(null as text) as description,
     cast(null as text) as description_html,
     cast(null as text) as region_name,
     cast(null as text) as department_name,
