@@ -6,10 +6,10 @@ with
 loads as (
 
     select
-        load_id,
-        max(inserted_at) as committed_at
-    from {{ source_or_empty('raw_data_es', '_dlt_loads') }}
-    group by load_id
+        dlt_loads.load_id,
+        max(dlt_loads.inserted_at) as committed_at
+    from {{ source_or_empty('raw_data_es', '_dlt_loads') }} as dlt_loads
+    group by dlt_loads.load_id
 
 ),
 
