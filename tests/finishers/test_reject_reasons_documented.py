@@ -2,9 +2,9 @@
 
 The reasons are read from the code itself (the places that carry a reason into
 ``raw_finishers.rejects``: ``PageRejected(reason, ...)``, ``_BodyError(reason, ...)``,
-``SitemapReject(url, reason, ...)``, ``error=``/``reason=`` arguments and assignments to
-``.error``/``.reason``), so a new reason added anywhere in the package fails this test
-until ``ingestion/README.md`` lists it.
+``SitemapReject(url, reason, ...)``, ``error=``/``reason=`` arguments, assignments to
+``.error``/``.reason`` and ``*REASON`` constants), so a new reason added anywhere in
+the package fails this test until ``ingestion/README.md`` lists it.
 """
 
 from __future__ import annotations
@@ -63,6 +63,9 @@ def reasons_in_code(path: Path) -> set[str]:
                     found |= _values(keyword.value)
         elif isinstance(node, ast.Assign):
             for target in node.targets:
+                # a module constant such as page_choice.REASON = "duplicate_event_id"
+                if isinstance(target, ast.Name) and target.id.endswith("REASON"):
+                    found |= _values(node.value)
                 pairs = (
                     zip(target.elts, node.value.elts, strict=False)
                     if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple)
