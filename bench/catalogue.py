@@ -7,10 +7,10 @@ from the site map and adds ``new`` ones (fractions of ``n``; exact counts, chose
 keyed permutation so the choice is uniform yet computable for one index without the
 others).
 
-Pages have the shape of ``/work/shared/finishers/examples``: a small server-rendered body
-and the whole event in ``<script id="__NEXT_DATA__">``. Distributions follow FORMAT.md's
-"real-world data quality" notes: 1-8 races, tba-heavy statuses, units meters / kilometers /
-miles / minutes, multisport legs, trail elevation 0 meaning unknown, impossible climbs,
+Pages are rendered by ``ingestion.finishers.snapshot.fakesite``, the fake site the demo
+snapshot is built with; only the values here are drawn at random. Distributions follow
+FORMAT.md's "real-world data quality" notes: 1-8 races, tba-heavy statuses, units meters /
+kilometers / miles / minutes, multisport legs, trail elevation 0 meaning unknown, impossible climbs,
 ~5 % of events abroad, wrapped and absolute links, GeoJSON coordinates now and then, and
 a few pages that are not event pages at all.
 """
@@ -30,11 +30,12 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any
-from urllib.parse import quote
 
 from bench.places import ABROAD, FRANCE, Place
+from ingestion.finishers.snapshot import fakesite
+from ingestion.finishers.snapshot.fakesite import breadcrumb, edition, race_props, wrap
 
-CANONICAL_HOST = "https://www.finishers.com"
+CANONICAL_HOST = fakesite.CANONICAL
 NIGHT_ONE = datetime(2026, 9, 1, 2, 0, tzinfo=UTC)
 
 # discipline -> relative weight (roughly the mix of the live calendar)
@@ -270,13 +271,7 @@ class Catalogue:
         event_id = _uuid(self.config.seed, "event", index)
         lat = round(place.lat + max(-0.03, min(0.03, rng.gauss(0, 0.012))), 6)
         lng = round(place.lng + max(-0.03, min(0.03, rng.gauss(0, 0.012))), 6)
-        breadcrumb: list[dict[str, Any]] = [
-            {"type": "country", "label": place.country_label, "code": place.country_code},
-            {"type": "level1AdminArea", "label": place.region},
-        ]
-        if place.department:
-            breadcrumb.append({"type": "level2AdminArea", "label": place.department})
-        breadcrumb.append({"type": "city", "label": place.city})
+        country = (place.country_code, place.country_label)
         event: dict[str, Any] = {
             "id": event_id,
             "shortId": _b36(_h64("short", self.config.seed, index))[:5],
@@ -286,7 +281,7 @@ class Catalogue:
                                     f"{place.city}")),
             "longDescription": _description(rng, place.city) if rng.random() < 0.9 else None,
             "firstEditionYear": rng.choice((None, rng.randint(1975, 2025))),
-            "breadcrumb": breadcrumb,
+            "breadcrumb": breadcrumb(country, place.region, place.department, place.city),
             "countryName": {"code": place.country_code},
         }  # fmt: skip
         roll = rng.random()
@@ -316,30 +311,18 @@ class Catalogue:
         start = _event_date(rng, 2027)
         edition_status = rng.choices(("tba", "confirmed", "cancelled"), (60, 37, 3))[0]
         last = start - timedelta(days=364)
-        props: dict[str, Any] = {
-            "event": event,
-            "lastEdition": {
-                "year": last.year,
-                "status": "confirmed",
-                "dateRange": {"start": last.isoformat(), "end": last.isoformat()},
-            }
+        last_edition = (
+            edition(last.year, "confirmed", last.isoformat(), last.isoformat())
             if rng.random() < 0.85
-            else None,
-            "nextEdition": {
-                "year": start.year,
-                "status": edition_status,
-                "dateRange": {"start": start.isoformat(), "end": start.isoformat()},
-            },
-        }
+            else None
+        )
+        next_edition = edition(start.year, edition_status, start.isoformat(), start.isoformat())
         n_races = rng.choices(range(1, 9), cum_weights=_RACES_CUM)[0]
-        props["races"] = [
+        races = [
             _race(rng, self.config.seed, index, k, discipline, place, start, slug)
             for k in range(n_races)
         ]
-        props["disciplines"] = sorted({race["discipline"] for race in props["races"]})
-        props["series"] = []
-        props["customSubPages"] = []
-        return props
+        return fakesite.page_props(event, last_edition, next_edition, races)
 
     def _mutate(self, props: dict[str, Any], index: int, night: int) -> None:
         """One night's edit of an event; always moves the content hash."""
@@ -399,22 +382,12 @@ class Catalogue:
         event = props["event"]
         kind = self.page_kind(index)
         name = html.escape(event["name"])
-        head = (
-            '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
-            f"<title>{name} | Finishers</title></head><body>"
-        )
         if kind == "no_next_data":
-            return (head + "<h1>Maintenance</h1><p>Revenez plus tard.</p></body></html>").encode()
+            maintenance = "<h1>Maintenance</h1><p>Revenez plus tard.</p></body></html>"
+            return (fakesite.page_head(event["name"]) + maintenance).encode()
         if kind == "missing_event_id":
             del event["id"]
-        data = {
-            "props": {"pageProps": props},
-            "page": "/course/[slug]",
-            "query": {"slug": event["slug"]},
-            "buildId": self.build_id(night),
-            "locale": "fr",
-        }
-        payload = json.dumps(data, ensure_ascii=False)
+        payload = fakesite.next_data_json(props, self.build_id(night), escape_close=False)
         if kind == "invalid_json":
             payload = payload[: len(payload) // 2]
         items = "".join(
@@ -424,8 +397,7 @@ class Catalogue:
             f'<div id="__next"><h1>{name}</h1><ul class="races">{items}</ul>'
             f'<section class="description">{event.get("longDescription") or ""}</section></div>'
         )
-        script = f'<script id="__NEXT_DATA__" type="application/json">{payload}</script>'
-        return (head + body + script + "</body></html>").encode()
+        return fakesite.page_html(event["name"], body, payload).encode()
 
     def next_data_json(self, index: int, night: int) -> bytes:
         """``/_next/data/<buildId>/fr/course/<slug>.json``: the bare pageProps."""
@@ -445,46 +417,26 @@ class Catalogue:
         """The site map (a ``<sitemapindex>`` past ``sitemap_chunk`` URLs) or one part of it."""
         files = self.sitemap_files(night)
         if part is None and files > 1:
-            locs = "".join(
-                f"<sitemap><loc>{CANONICAL_HOST}/sitemap/events-{k}.xml</loc></sitemap>"
-                for k in range(1, files + 1)
-            )
-            return (
-                '<?xml version="1.0" encoding="UTF-8"?>\n'
-                f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}'
-                "</sitemapindex>\n"
-            ).encode()
+            parts = (f"{CANONICAL_HOST}/sitemap/events-{k}.xml" for k in range(1, files + 1))
+            return fakesite.sitemap_index(parts).encode()
         chunk = self.config.sitemap_chunk
         first = 0 if part is None else (part - 1) * chunk
-        parts = [
-            '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
-            'schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
-        ]
+        return fakesite.render_sitemap(self._sitemap_urls(night, first, chunk)).encode()
+
+    def _sitemap_urls(self, night: int, first: int, count: int) -> Iterator[tuple[str, str | None]]:
         for position, index in enumerate(self.listed(night)):
             if position < first:
                 continue
-            if position >= first + chunk:
+            if position >= first + count:
                 break
-            slug = self.slug(index)
-            lastmod = ""
+            stamp = None
             if self.config.lastmod:
                 stamp = self.lastmod(index, night).isoformat(timespec="seconds")
-                lastmod = f"\n    <lastmod>{stamp}</lastmod>"
-            parts.append(
-                f"  <url>\n    <loc>{CANONICAL_HOST}/course/{slug}</loc>{lastmod}\n"
-                f'    <xhtml:link rel="alternate" hreflang="en" '
-                f'href="{CANONICAL_HOST}/en/event/{slug}"/>\n  </url>\n'
-            )
-        parts.append("</urlset>\n")
-        return "".join(parts).encode()
+            yield self.slug(index), stamp
 
     @staticmethod
     def robots_txt() -> bytes:
-        return (
-            "User-agent: *\nDisallow: /account\nDisallow: /book\nDisallow: /docs\n"
-            "Disallow: /*?filters=\nAllow: /course/\n\n"
-            f"Sitemap: {CANONICAL_HOST}/sitemap/events.xml\n"
-        ).encode()
+        return fakesite.robots_txt((*fakesite.ROBOTS_DISALLOW, "/*?filters=")).encode()
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -524,9 +476,7 @@ def _event_date(rng: random.Random, year: int) -> date:
 def _link(rng: random.Random, slug: str, target: str, present: float = 0.85) -> str | None:
     if rng.random() >= present:
         return None
-    if rng.random() < 0.8:
-        return f"/external?url={quote(target, safe='')}&event={slug}"
-    return target
+    return wrap(target, slug) if rng.random() < 0.8 else target
 
 
 def _description(rng: random.Random, city: str) -> str:
@@ -619,28 +569,27 @@ def _race(
                          (60, 35, 3, 1, 1))[0]  # fmt: skip
     if status == "tba" and rng.random() < 0.1:
         day += timedelta(days=rng.randint(1, 4))  # estimated dates are often on weekdays
-    race_key = _uuid(seed, "race", index, k)
-    return {
-        "id": race_key,
-        "raceId": f"r-{race_key[:8]}",
-        "raceEditionId": f"re-{race_key[:8]}-{day.year}",
-        "name": title.split(" ")[0] + f" {k + 1}" if rng.random() < 0.3 else title,
-        "formattedTitle": title,
-        "discipline": discipline,
-        "status": status,
-        "date": day.isoformat(),
-        "endDate": (day + timedelta(days=1 if km and km > 100 else 0)).isoformat(),
-        "time": f"{rng.choice((6, 7, 8, 9, 9, 10, 14, 18, 20)):02d}:{rng.choice((0, 30)):02d}:00",
-        "endTime": None,
-        "distance": distance,
-        "distanceUnit": unit,
-        "elevationGain": gain,
-        "elevationLoss": gain if rng.random() < 0.7 else None,
-        "itraPoints": rng.randint(0, 6) if discipline == "trail" and rng.random() < 0.4 else None,
-        "minPrice": rng.choice((None, None, 5, 12, 15, 20, 25, 35, 58, 95)),
-        "registrationUrl": _link(rng, slug, f"https://www.njuko.example/{slug[:20]}/{k}", 0.4),
-        "lastEditionFinisherCount": rng.choice((None, rng.randint(20, 3000))),
-        "isMostPopular": k == 0,
-        "description": None,
-        "activities": activities,
-    }
+    race_id = _uuid(seed, "race", index, k)
+    # keyword arguments are evaluated in order: the draws below keep the page's key order
+    return race_props(
+        race_id=race_id,
+        race_key=f"r-{race_id[:8]}",
+        race_edition_id=f"re-{race_id[:8]}-{day.year}",
+        name=title.split(" ")[0] + f" {k + 1}" if rng.random() < 0.3 else title,
+        title=title,
+        discipline=discipline,
+        status=status,
+        date=day.isoformat(),
+        end_date=(day + timedelta(days=1 if km and km > 100 else 0)).isoformat(),
+        time=f"{rng.choice((6, 7, 8, 9, 9, 10, 14, 18, 20)):02d}:{rng.choice((0, 30)):02d}:00",
+        distance=distance,
+        unit=unit,
+        gain=gain,
+        loss=gain if rng.random() < 0.7 else None,
+        itra=rng.randint(0, 6) if discipline == "trail" and rng.random() < 0.4 else None,
+        price=rng.choice((None, None, 5, 12, 15, 20, 25, 35, 58, 95)),
+        registration=_link(rng, slug, f"https://www.njuko.example/{slug[:20]}/{k}", 0.4),
+        finishers=rng.choice((None, rng.randint(20, 3000))),
+        popular=k == 0,
+        activities=activities,
+    )
