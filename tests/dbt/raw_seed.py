@@ -19,13 +19,10 @@ from ingestion import geocoding
 from ingestion.finishers import columns as finishers_columns
 from ingestion.html_text import plain_description, sanitized_html
 
-#: SQL type of each dlt data type the raw contract declares.
+#: SQL types of the dlt data types whose names differ (text, bigint and date do not).
 _SQL_TYPES = {
-    "text": "text",
-    "bigint": "bigint",
     "double": "double precision",
     "bool": "boolean",
-    "date": "date",
     "timestamp": "timestamp with time zone",
 }
 _DLT_COLUMNS = {"_dlt_load_id": "text", "_dlt_id": "text"}
@@ -40,7 +37,8 @@ _LOADS = {
 
 def _table(columns: dict[str, dict[str, Any]]) -> dict[str, str]:
     """A raw table as dlt lands it: the declared columns, then dlt's own two."""
-    return {name: _SQL_TYPES[c["data_type"]] for name, c in columns.items()} | _DLT_COLUMNS
+    types = {name: c["data_type"] for name, c in columns.items()}
+    return {name: _SQL_TYPES.get(t, t) for name, t in types.items()} | _DLT_COLUMNS
 
 
 #: The raw tables, from the declarations the ingestion lands them with.
