@@ -4,9 +4,9 @@ The events are invented but shaped exactly like the live pages (see
 ``/work/shared/finishers/examples``) and cover every case of FORMAT.md: one event per case
 in ``events.json`` (only what differs from a plain road race is written), plus the towns of
 ``towns.csv`` made into ordinary events. Pages are rendered by :mod:`.fakesite`, the fake
-site the benchmark's catalogue shares. Run ``python -m ingestion.finishers.snapshot.build_snapshot``
-after editing a table; the output is committed so tests, ``make demo`` and the benchmark
-need no network.
+site the benchmark's catalogue shares. After editing a table, run
+``python -m ingestion.finishers.snapshot.build_snapshot``; the output is committed so tests,
+``make demo`` and the benchmark need no network.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def event(slug: str, name: str, races: list[dict[str, Any]], **spec: Any) -> dic
         "registration": wrap(spec.get("registration"), slug),
         "facebook": wrap(spec.get("facebook"), slug),
     }
-    ev["tags"] = spec.get("tags") or []
+    ev["tags"] = list(spec.get("tags") or [])  # a copy: the spec is read once and kept
     region_path = (region or country[1]).lower().replace(" ", "-")
     ev["bannerImage"] = (
         f"events/europe/{country[1].lower()}/{region_path}/{slug}/{uid(slug, 'img')[:8]}"
