@@ -30,3 +30,7 @@
 {%- endmacro %}
 {% macro source_or_empty(source_name, table_name) -%}{{ source(source_name, table_name) }}{%- endmacro %}
 {% macro column_names(relation) -%}{%- endmacro %}
+{% macro dlt_loaded_at(source_name, table_name, optional=false) -%}(select * from {{ source(source_name, table_name) }}){%- endmacro %}
+{% macro contract_columns(expressions={}) -%} * {%- endmacro %}
+{% macro incremental_batch(relation, column='updated_at', columns='*') -%}select {{ columns }} from {{ relation }}{%- endmacro %}
+{% macro relanded_pois() -%}select poi_id, updated_at from {{ ref('int_pois_cleaned') }}{%- endmacro %}
