@@ -1,4 +1,4 @@
-{#- Patterns shared by the incremental marts. -#}
+{#- The marts' select lists, written once: in their YAML contracts. -#}
 
 {#- The mart's select list from its contract: every column of its YAML, in order, cast to
     its `data_type`. `expressions` maps a column to the SQL it is read from when that is
@@ -17,23 +17,4 @@
             , {{ expression }} as {{ name }}
         {%- endfor %}
     {%- endif %}
-{%- endmacro %}
-
-{#- The rows of `relation` this run reads: all of them on a full build, those at or past
-    the incremental cutoff of `column` on an incremental one. -#}
-{% macro incremental_batch(relation, column='updated_at', columns='*') -%}
-    select {{ columns }} from {{ relation }}
-    {%- if is_incremental() %}
-    where {{ column }} >= {{ incremental_cutoff(column) }}
-    {%- endif %}
-{%- endmacro %}
-
-{#- POIs (re-)landed at or past the mart's cutoff (`poi_id`, `updated_at`): a mart whose rows
-    hang off a POI re-reads what hangs off these. Incremental runs only. -#}
-{% macro relanded_pois() -%}
-    select
-        poi_id,
-        updated_at
-    from {{ ref('int_pois_cleaned') }}
-    where updated_at >= {{ incremental_cutoff('updated_at') }}
 {%- endmacro %}
