@@ -15,7 +15,7 @@ from ingestion.finishers.snapshot.server import serve_site
 from ingestion.geocoding import run_geocoding
 from ingestion.run_summary import render
 from ingestion.warehouse import current_warehouse
-from tests.dbt.helpers import BUILD_WITHOUT_UNIT_TESTS, query, relation, run_dbt
+from tests.dbt.helpers import BUILD_WITHOUT_UNIT_TESTS, mart_contents, query, relation, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -131,6 +131,11 @@ def test_two_nights_update_in_place_unlist_and_keep_history(
     )
     assert registered == [(2,)]
     assert "(full): ok" in _summary()
+    # an installation that moved leaves no orphan address: the incremental marts are what a
+    # full rebuild gives
+    after_night2 = mart_contents()
+    run_dbt([*BUILD_WITHOUT_UNIT_TESTS, "--full-refresh"], tmp_path)
+    assert mart_contents() == after_night2
 
 
 def test_agreement_test_warns_past_one_percent(
