@@ -23,15 +23,7 @@ from ingestion.warehouse import Warehouse, WarehouseConfigError, current_warehou
 
 from . import listing, run_lock, settings
 from .budget import RunBudget
-from .columns import (
-    EVENT_COLUMNS,
-    PAGE_COLUMNS,
-    RACE_COLUMNS,
-    REJECT_COLUMNS,
-    RUN_COLUMNS,
-    SITEMAP_COLUMNS,
-)
-from .crawl_state import CrawlState, ensure_tables
+from .crawl_state import CrawlState
 from .errors import CrawlError
 from .fetch_loop import Todo, fetch_all
 from .fetch_settings import fetch_config_from_env
@@ -219,17 +211,6 @@ class _Crawl:
                 self.lander.close([s.row()])
             finally:
                 s.batches = self.lander.batches
-            ensure_tables(
-                self.warehouse,
-                {
-                    "events": EVENT_COLUMNS,
-                    "races": RACE_COLUMNS,
-                    "pages": PAGE_COLUMNS,
-                    "rejects": REJECT_COLUMNS,
-                    "ingest_runs": RUN_COLUMNS,
-                    "sitemaps": SITEMAP_COLUMNS,
-                },
-            )
         self.fetcher.close()
 
 

@@ -17,10 +17,18 @@ import dlt
 
 from ingestion.warehouse import Warehouse, WarehouseConfigError, dlt_pipelines_dir
 
-from . import finishers_source, settings
-from .crawl_state import CrawlState, WarehouseUnreachable, load_state, read_events
+from . import settings
+from .columns import RAW_TABLES
+from .crawl_state import (
+    CrawlState,
+    WarehouseUnreachable,
+    load_state,
+    missing_tables,
+    read_events,
+)
 from .errors import CrawlError
 from .outcome import Outcome, Row
+from .source import finishers_source
 
 
 @dataclass
@@ -134,11 +142,15 @@ class Lander:
         self.pending_listing.clear()
 
     def close(self, run_rows: Iterable[Row]) -> None:
-        """Land the last batch and the run record."""
+        """Land the last batch and the run record, then create the tables no load created
+        (dlt creates a table once a row reaches it; dbt's sources need every table)."""
         try:
             self.land(run_rows, wait_done=True)
         finally:
             self._pool.shutdown(wait=True)
+        missing = missing_tables(self.warehouse, [table.name for table in RAW_TABLES])
+        if missing:  # in insert_values: DuckDB reads an empty jsonl file as a "json" column
+            self.pipeline.run(finishers_source(create=missing))
 
     def _load(self, batch: Batch, run_rows: list[Row]) -> None:
         self.pipeline.run(
