@@ -202,9 +202,7 @@ class _Crawl:
 
     def finish(self) -> None:
         s = self.summary
-        s.finished_at = self.clock()
-        s.duration_s = round((s.finished_at - s.started_at).total_seconds(), 3)
-        s.requests = self.fetcher.requests
+        s.finish(self.clock(), self.fetcher.requests)
         s.bytes = self.fetcher.bytes
         if self.opened:
             try:

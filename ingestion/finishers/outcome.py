@@ -19,7 +19,7 @@ from . import page_choice, settings
 from .backoff import MISSING_REASONS, is_gone, next_failure_count
 from .crawl_state import EventState
 from .fetcher import FetchResult
-from .parser import PageRejected, parse_event_page
+from .parser import PageRejected, ParsedPage, parse_event_page
 from .refresh_policy import PageState
 from .sitemap import SitemapEntry
 
@@ -113,88 +113,77 @@ def failures_after(old: PageState | None, reason: str) -> int:
     return next_failure_count(old.last_reason, old.consecutive_failures, reason)
 
 
-def _checked(old: PageState | None, changed: bool) -> dict[str, int]:
-    """The page's content-hash history, one definitive answer later."""
-    return {
-        "check_count": (old.check_count if old else 0) + 1,
-        "change_count": (old.change_count if old else 0) + int(changed),
-    }
+@dataclass(frozen=True)
+class _Answer:
+    """One page's answer tonight, and the rows it writes."""
+
+    run: RunContext
+    now: datetime
+    entry: SitemapEntry
+    old: PageState | None
+    result: FetchResult
+
+    def page(self, outcome: str, **values: Any) -> Row:
+        return page_row(self.run, self.now, self.entry, self.old, last_outcome=outcome, **values)
+
+    def reject(self, reason: str, **values: Any) -> Row:
+        values = {"slug": self.entry.slug, "status": self.result.status, **values}
+        return reject_row(self.run, self.now, self.entry.url, reason, **values)
+
+    def checked(self, changed: bool) -> dict[str, Any]:
+        """A definitive answer: the page's content-hash history, one answer later."""
+        old = self.old
+        return {
+            "last_checked_at": self.now,
+            "consecutive_failures": 0,
+            "check_count": (old.check_count if old else 0) + 1,
+            "change_count": (old.change_count if old else 0) + int(changed),
+        }
+
+    def event_of_old(self, events: Mapping[str, EventState]) -> tuple[str, EventState] | None:
+        """The landed event the page showed when last read, if any."""
+        event_id = self.old.event_id if self.old else None
+        known = events.get(event_id) if event_id else None
+        return (event_id, known) if event_id and known is not None else None
 
 
 def _rejected(
-    run: RunContext,
-    now: datetime,
-    entry: SitemapEntry,
-    old: PageState | None,
-    reason: str,
-    *,
-    status: int | None,
-    detail: str = "",
-    excerpt: str = "",
-    **page_values: Any,
+    answer: _Answer, reason: str, *, detail: str = "", excerpt: str = "", **page_values: Any
 ) -> Outcome:
     """A definitive answer that is not an event: recorded, and not asked again tonight."""
-    page = page_row(
-        run,
-        now,
-        entry,
-        old,
-        last_status=status,
-        last_outcome="rejected",
+    page = answer.page(
+        "rejected",
+        last_status=answer.result.status,
         last_reason=reason,
-        last_checked_at=now,
+        last_checked_at=answer.now,
         **{"consecutive_failures": 0, **page_values},
     )
-    reject = reject_row(
-        run, now, entry.url, reason, slug=entry.slug, status=status, detail=detail, excerpt=excerpt
-    )
+    reject = answer.reject(reason, detail=detail, excerpt=excerpt)
     return Outcome(page=page, rejects=[reject], counts=Counter(rejected=1))
 
 
-def _failed(
-    run: RunContext,
-    now: datetime,
-    entry: SitemapEntry,
-    old: PageState | None,
-    result: FetchResult,
-    events: Mapping[str, EventState],
-) -> Outcome | None:
+def _failed(answer: _Answer, events: Mapping[str, EventState]) -> Outcome | None:
     """A failed fetch (retried later), a page gone after 404/410 night after night, or None."""
+    result = answer.result
     if result.error is None:
         return None
     if result.transient:
-        page = page_row(
-            run,
-            now,
-            entry,
-            old,
+        page = answer.page(
+            "failed",
             last_status=result.status,
-            last_outcome="failed",
             last_reason=result.error,
-            consecutive_failures=failures_after(old, result.error),
+            consecutive_failures=failures_after(answer.old, result.error),
         )
-        reject = reject_row(
-            run,
-            now,
-            entry.url,
-            result.error,
-            slug=entry.slug,
-            status=result.status,
-            detail=result.detail,
-        )
+        reject = answer.reject(result.error, detail=result.detail)
         return Outcome(page=page, rejects=[reject], counts=Counter(failed=1))
     missing = 0
     if result.error in MISSING_REASONS:
-        missing = failures_after(old, result.error)
+        missing = failures_after(answer.old, result.error)
         if is_gone(missing):
-            return _gone(run, now, entry, old, result, missing, events)
+            return _gone(answer, missing, events)
     return _rejected(
-        run,
-        now,
-        entry,
-        old,
+        answer,
         result.error,
-        status=result.status,
         detail=result.detail,
         etag=None,
         last_modified=None,
@@ -202,79 +191,47 @@ def _failed(
     )
 
 
-def _gone(
-    run: RunContext,
-    now: datetime,
-    entry: SitemapEntry,
-    old: PageState | None,
-    result: FetchResult,
-    failures: int,
-    events: Mapping[str, EventState],
-) -> Outcome:
+def _gone(answer: _Answer, failures: int, events: Mapping[str, EventState]) -> Outcome:
     """404/410 night after night: the page, and its event, unlisted (never deleted)."""
-    page = page_row(
-        run,
-        now,
-        entry,
-        old,
+    result = answer.result
+    page = answer.page(
+        "gone",
         last_status=result.status,
-        last_outcome="gone",
         last_reason=result.error,
         consecutive_failures=failures,
-        last_checked_at=now,
+        last_checked_at=answer.now,
         is_listed=False,
     )
-    reject = reject_row(
-        run, now, entry.url, result.error or "gone", slug=entry.slug, status=result.status
-    )
-    outcome = Outcome(page=page, rejects=[reject], counts=Counter(gone=1))
-    event_id = old.event_id if old else None
-    known = events.get(event_id) if event_id else None
-    if event_id and known is not None and known.is_listed is not False:
-        outcome.listing[event_id] = {"is_listed": False}
-        outcome.events[event_id] = replace(known, is_listed=False)
+    outcome = Outcome(page=page, rejects=[answer.reject(result.error or "gone")])
+    outcome.counts["gone"] += 1
+    shown = answer.event_of_old(events)
+    if shown and shown[1].is_listed is not False:
+        outcome.listing[shown[0]] = {"is_listed": False}
+        outcome.events[shown[0]] = replace(shown[1], is_listed=False)
     return outcome
 
 
-def _not_modified(
-    run: RunContext,
-    now: datetime,
-    entry: SitemapEntry,
-    old: PageState | None,
-    result: FetchResult,
-    events: Mapping[str, EventState],
-) -> Outcome:
+def _not_modified(answer: _Answer, events: Mapping[str, EventState]) -> Outcome:
     """A 304: the page as it was; an event unlisted before is listed again."""
+    old, now = answer.old, answer.now
     validators = {
-        "etag": result.etag or getattr(old, "etag", None),
-        "last_modified": result.last_modified or getattr(old, "last_modified", None),
+        "etag": answer.result.etag or getattr(old, "etag", None),
+        "last_modified": answer.result.last_modified or getattr(old, "last_modified", None),
     }
-    counts = Counter(not_modified=1)
-    listing: dict[str, Row] = {}
-    states: dict[str, EventState] = {}
+    outcome = Outcome(page={}, counts=Counter(not_modified=1))
     if old and old.last_outcome == "rejected":
         last_outcome = "rejected"
     else:
         last_outcome = "not_modified"
-        counts["unchanged"] += 1
-        event_id = old.event_id if old and old.slug in run.listed else None
-        known = events.get(event_id) if event_id else None
-        if event_id and known is not None and known.is_listed is False:
-            listing[event_id] = {"is_listed": True, "last_seen_at": now}
-            states[event_id] = replace(known, is_listed=True, last_seen_at=now)
-    page = page_row(
-        run,
-        now,
-        entry,
-        old,
-        last_status=304,
-        last_outcome=last_outcome,
-        last_checked_at=now,
-        consecutive_failures=0,
-        **_checked(old, changed=False),
-        **validators,
+        outcome.counts["unchanged"] += 1
+        shown = answer.event_of_old(events)
+        if shown and shown[1].is_listed is False and old and old.slug in answer.run.listed:
+            outcome.listing[shown[0]] = {"is_listed": True, "last_seen_at": now}
+            outcome.events[shown[0]] = replace(shown[1], is_listed=True, last_seen_at=now)
+    outcome.page = answer.page(
+        last_outcome, last_status=304, **answer.checked(changed=False), **validators
     )
-    return Outcome(page=page, listing=listing, events=states, counts=counts)
+    return outcome
 
 
 def page_outcome(
@@ -286,25 +243,18 @@ def page_outcome(
     now: datetime,
 ) -> Outcome:
     """What the fetch ``result`` of ``entry`` (known as ``old``) lands, given ``events``."""
-    failed = _failed(run, now, entry, old, result, events)
+    answer = _Answer(run, now, entry, old, result)
+    failed = _failed(answer, events)
     if failed is not None:
         return failed
     if result.not_modified:
-        return _not_modified(run, now, entry, old, result, events)
+        return _not_modified(answer, events)
     validators = {"etag": result.etag, "last_modified": result.last_modified}
     try:
         parsed = parse_event_page(result.body or b"", entry.slug)
     except PageRejected as exc:
         outcome = _rejected(
-            run,
-            now,
-            entry,
-            old,
-            exc.reason,
-            status=result.status,
-            detail=exc.detail,
-            excerpt=exc.excerpt,
-            **validators,
+            answer, exc.reason, detail=exc.detail, excerpt=exc.excerpt, **validators
         )
         outcome.counts["fetched"] += 1
         outcome.downloaded, outcome.not_event_page = True, exc.reason
@@ -314,12 +264,8 @@ def page_outcome(
         entry.slug, parsed.event["slug"], known.page_slug, known.slug, known.is_listed
     ):
         outcome = _rejected(
-            run,
-            now,
-            entry,
-            old,
+            answer,
             page_choice.REASON,
-            status=result.status,
             detail=f"event {parsed.event_id} is landed from page {known.page_slug}",
             content_hash=parsed.content_hash,
             event_id=parsed.event_id,
@@ -328,6 +274,15 @@ def page_outcome(
         outcome.counts["fetched"] += 1
         outcome.downloaded = True
         return outcome
+    return _parsed(answer, parsed, known, validators)
+
+
+def _parsed(
+    answer: _Answer, parsed: ParsedPage, known: EventState | None, validators: dict[str, Any]
+) -> Outcome:
+    """An event page: new, changed or unchanged; the event is landed unless unchanged and
+    its listing did not flip."""
+    entry, now = answer.entry, answer.now
     if known and known.page_slug not in (None, entry.slug):
         known = replace(known, content_hash=None)  # this page takes over: land it
     if known is None:
@@ -337,49 +292,39 @@ def page_outcome(
     else:
         status = "unchanged"
     changed_at = known.content_changed_at if known and status == "unchanged" else now
-    listed = entry.slug in run.listed
-    page = page_row(
-        run,
-        now,
-        entry,
-        old,
+    listed = entry.slug in answer.run.listed
+    page = answer.page(
+        status,
         last_status=200,
-        last_outcome=status,
         last_reason=None,
-        last_checked_at=now,
         event_id=parsed.event_id,
         content_hash=parsed.content_hash,
         content_changed_at=changed_at,
-        consecutive_failures=0,
-        **_checked(old, changed=status == "changed"),
+        **answer.checked(changed=status == "changed"),
         **validators,
     )
     outcome = Outcome(page=page, counts=Counter({"fetched": 1, status: 1}), downloaded=True)
     outcome.shows_event = parsed.event_id
-    if status != "unchanged" or (known and known.is_listed) is not listed:
-        event = {
-            **parsed.event,
-            "first_seen_at": (known and known.first_seen_at) or now,
-            "last_seen_at": now if listed else (known and known.last_seen_at),
-            "content_changed_at": changed_at,
-            "is_listed": listed,
-        }
-        outcome.event, outcome.races = event, race_rows(event, parsed.races)
-        outcome.events[parsed.event_id] = EventState.of(event)
-        for issue in parsed.issues:
-            outcome.counts["field_rejects"] += 1
-            outcome.rejects.append(
-                reject_row(
-                    run,
-                    now,
-                    entry.url,
-                    issue.reason,
-                    slug=entry.slug,
-                    event_id=parsed.event_id,
-                    status=result.status,
-                    severity="field",
-                    detail=issue.detail,
-                    excerpt=issue.value,
-                )
+    if status == "unchanged" and (known and known.is_listed) is listed:
+        return outcome
+    event = {
+        **parsed.event,
+        "first_seen_at": (known and known.first_seen_at) or now,
+        "last_seen_at": now if listed else (known and known.last_seen_at),
+        "content_changed_at": changed_at,
+        "is_listed": listed,
+    }
+    outcome.event, outcome.races = event, race_rows(event, parsed.races)
+    outcome.events[parsed.event_id] = EventState.of(event)
+    for issue in parsed.issues:
+        outcome.counts["field_rejects"] += 1
+        outcome.rejects.append(
+            answer.reject(
+                issue.reason,
+                event_id=parsed.event_id,
+                severity="field",
+                detail=issue.detail,
+                excerpt=issue.value,
             )
+        )
     return outcome
