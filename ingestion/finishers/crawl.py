@@ -18,15 +18,14 @@ from contextlib import ExitStack
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from ingestion.env import env_float
 from ingestion.warehouse import Warehouse, WarehouseConfigError, current_warehouse
 
 from . import listing, run_lock, settings
 from .budget import RunBudget
+from .config import CrawlSettings, crawl_settings, fetch_config_from_env
 from .crawl_state import CrawlState
 from .errors import CrawlError
 from .fetch_loop import Todo, fetch_all
-from .fetch_settings import fetch_config_from_env
 from .fetcher import FetchConfig, Fetcher, FetchResult, SiteUnreachable
 from .guards import CrawlAnomaly, RejectGuard
 from .lander import Lander
@@ -50,7 +49,7 @@ class _Crawl:
         self,
         config: FetchConfig,
         policy: RefreshPolicy,
-        batch_size: int,
+        run_settings: CrawlSettings,
         progress: bool,
         clock: Callable[[], datetime] | None = None,
         *,
@@ -77,11 +76,7 @@ class _Crawl:
         self.run_context = RunContext(self.summary.run_id, self.now, frozenset())
         self.page_events: dict[str, str] = {}  # slug → event id, as checked tonight
         self.warehouse = warehouse
-        self.lander = Lander(
-            warehouse,
-            batch_size,
-            env_float("FINISHERS_BATCH_MIN_SECONDS", settings.BATCH_MIN_SECONDS),
-        )
+        self.lander = Lander(warehouse, run_settings.batch_size, run_settings.batch_min_seconds)
         self.opened = False
         self.fetcher = Fetcher(config)
 
@@ -254,20 +249,16 @@ def run_crawl(
         config = replace(config, crawl_delay_s=crawl_delay)
     if concurrency is not None:
         config = replace(config, concurrency=max(1, concurrency))
+    run_settings = crawl_settings()
+    if batch_size:
+        run_settings = replace(run_settings, batch_size=batch_size)
     policy = RefreshPolicy(
-        lastmod_recheck_after=timedelta(
-            days=env_float("FINISHERS_LASTMOD_RECHECK_DAYS", settings.LASTMOD_RECHECK_DAYS)
-        ),
+        lastmod_recheck_after=timedelta(days=run_settings.lastmod_recheck_days),
         refresh_all=refresh == "all",
     )
-    batch_size = batch_size or int(env_float("FINISHERS_BATCH_SIZE", settings.BATCH_SIZE))
-    guard = RejectGuard(
-        env_float("FINISHERS_MAX_REJECT_SHARE", settings.MAX_REJECT_SHARE),
-        settings.REJECT_GUARD_MIN_PAGES,
-    )
-    max_unlist = env_float("FINISHERS_MAX_UNLIST_SHARE", settings.MAX_UNLIST_SHARE)
+    guard = RejectGuard(run_settings.max_reject_share, settings.REJECT_GUARD_MIN_PAGES)
     started = time.monotonic()
-    budget = RunBudget.from_env(config.crawl_delay_s, backfill)
+    budget = RunBudget.of(run_settings, config.crawl_delay_s, backfill)
     try:
         warehouse = current_warehouse()
     except WarehouseConfigError as exc:
@@ -282,9 +273,9 @@ def run_crawl(
         if took_over:
             log.warning("finishers: %s", took_over)
         crawl = _Crawl(
-            config, policy, batch_size, progress, clock,
+            config, policy, run_settings, progress, clock,
             warehouse=warehouse, budget=budget, guard=guard,
-            max_unlist_share=None if accept_shrink else max_unlist,
+            max_unlist_share=None if accept_shrink else run_settings.max_unlist_share,
         )  # fmt: skip
         summary = crawl.run(limit, slugs, unlisted_slugs)
     summary.duration_s = round(time.monotonic() - started, 3)
