@@ -21,14 +21,12 @@ from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
 from types import NoneType, UnionType
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 import dlt
 from dlt.common.configuration.providers import ConfigProvider
 
 from ingestion.env import EnvSettingError
-
-T = TypeVar("T")
 
 
 class AliasProvider(ConfigProvider):
@@ -102,14 +100,3 @@ def setting_values(
                 found[spec_field.name] = _coerce(value, hint, where)
                 break
     return found
-
-
-def step_settings(
-    spec: type[T],
-    step: str,
-    prefix: str,
-    aliases: Mapping[str, str] | None = None,
-    exclude: frozenset[str] = frozenset(),
-) -> T:
-    """``spec`` with every field a provider sets, the others at their defaults."""
-    return spec(**setting_values(spec, step, prefix, aliases, exclude))

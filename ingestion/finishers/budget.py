@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import settings
 
 if TYPE_CHECKING:
-    from .config import CrawlSettings
+    from .config import CrawlConfig
 
 
 @dataclass
@@ -24,7 +24,7 @@ class RunBudget:
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
-    def of(cls, config: CrawlSettings, crawl_delay_s: float, backfill: bool = False) -> RunBudget:
+    def of(cls, config: CrawlConfig, crawl_delay_s: float, backfill: bool = False) -> RunBudget:
         """``max_runtime_s`` and ``max_requests_per_run`` (``FINISHERS_MAX_RUNTIME_S``,
         ``FINISHERS_MAX_REQUESTS_PER_RUN``; 0: no limit).
 

@@ -22,7 +22,7 @@ from ingestion.warehouse import Warehouse, WarehouseConfigError, current_warehou
 
 from . import listing, run_lock, settings
 from .budget import RunBudget
-from .config import CrawlSettings, crawl_settings, fetch_config_from_env
+from .config import fetch_config_from_env
 from .crawl_state import CrawlState
 from .errors import CrawlError
 from .fetch_loop import Todo, fetch_all
@@ -49,7 +49,6 @@ class _Crawl:
         self,
         config: FetchConfig,
         policy: RefreshPolicy,
-        run_settings: CrawlSettings,
         progress: bool,
         clock: Callable[[], datetime] | None = None,
         *,
@@ -76,7 +75,7 @@ class _Crawl:
         self.run_context = RunContext(self.summary.run_id, self.now, frozenset())
         self.page_events: dict[str, str] = {}  # slug → event id, as checked tonight
         self.warehouse = warehouse
-        self.lander = Lander(warehouse, run_settings.batch_size, run_settings.batch_min_seconds)
+        self.lander = Lander(warehouse, config.batch_size, config.batch_min_seconds)
         self.opened = False
         self.fetcher = Fetcher(config)
 
@@ -249,16 +248,15 @@ def run_crawl(
         config = replace(config, crawl_delay_s=crawl_delay)
     if concurrency is not None:
         config = replace(config, concurrency=max(1, concurrency))
-    run_settings = crawl_settings()
     if batch_size:
-        run_settings = replace(run_settings, batch_size=batch_size)
+        config = replace(config, batch_size=batch_size)
     policy = RefreshPolicy(
-        lastmod_recheck_after=timedelta(days=run_settings.lastmod_recheck_days),
+        lastmod_recheck_after=timedelta(days=config.lastmod_recheck_days),
         refresh_all=refresh == "all",
     )
-    guard = RejectGuard(run_settings.max_reject_share, settings.REJECT_GUARD_MIN_PAGES)
+    guard = RejectGuard(config.max_reject_share, settings.REJECT_GUARD_MIN_PAGES)
     started = time.monotonic()
-    budget = RunBudget.of(run_settings, config.crawl_delay_s, backfill)
+    budget = RunBudget.of(config, config.crawl_delay_s, backfill)
     try:
         warehouse = current_warehouse()
     except WarehouseConfigError as exc:
@@ -273,9 +271,9 @@ def run_crawl(
         if took_over:
             log.warning("finishers: %s", took_over)
         crawl = _Crawl(
-            config, policy, run_settings, progress, clock,
+            config, policy, progress, clock,
             warehouse=warehouse, budget=budget, guard=guard,
-            max_unlist_share=None if accept_shrink else run_settings.max_unlist_share,
+            max_unlist_share=None if accept_shrink else config.max_unlist_share,
         )  # fmt: skip
         summary = crawl.run(limit, slugs, unlisted_slugs)
     summary.duration_s = round(time.monotonic() - started, 3)

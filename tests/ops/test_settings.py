@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingestion.env import EnvSettingError
-from ingestion.finishers.config import crawl_settings, fetch_config_from_env
+from ingestion.finishers.config import fetch_config_from_env
 from ingestion.geocoding.config import GeocodingConfig
 
 
@@ -14,8 +14,8 @@ def test_documented_variables_still_set_the_crawl(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("FINISHERS_BATCH_SIZE", "7")
     monkeypatch.setenv("FINISHERS_MAX_REQUESTS_PER_RUN", "")  # CI exports empty variables
     assert fetch_config_from_env("https://www.finishers.com").crawl_delay_s == 0.25
-    assert crawl_settings().batch_size == 7
-    assert crawl_settings().max_requests_per_run is None
+    assert fetch_config_from_env().batch_size == 7
+    assert fetch_config_from_env().max_requests_per_run is None
 
 
 def test_dlt_names_win_over_the_documented_ones(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,7 +41,7 @@ def test_a_bad_value_is_one_line_naming_its_variable(
 ) -> None:
     monkeypatch.setenv(variable, "two hours")
     with pytest.raises(EnvSettingError) as error:
-        crawl_settings()
+        fetch_config_from_env()
     assert str(error.value) == f"{variable}='two hours' is not a number"
 
 
