@@ -100,3 +100,11 @@ def setting_values(
                 found[spec_field.name] = _coerce(value, hint, where)
                 break
     return found
+
+
+def first_broken(error: type[Exception], *rules: tuple[bool, str]) -> None:
+    """Raise ``error`` with the message of the first rule ``(holds, message)`` that does not
+    hold: a settings object checks its values in one list."""
+    for holds, message in rules:
+        if not holds:
+            raise error(message)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingestion.config import setting_values
+from ingestion.config import first_broken, setting_values
 from ingestion.env import EnvSettingError
 from ingestion.geocoding import settings
 
@@ -46,16 +46,23 @@ class GeocodingConfig:
     source: str = settings.EVENTS_SOURCE
 
     def __post_init__(self) -> None:
-        if self.provider not in settings.PROVIDERS:
-            raise ConfigError(
-                f"GEOCODER={self.provider!r}: expected one of {', '.join(settings.PROVIDERS)}"
-            )
-        if not 0 <= self.nearest_commune_max_m <= 20_000:
-            raise ConfigError(
-                f"GEOCODING_NEAREST_COMMUNE_MAX_M={self.nearest_commune_max_m}: expected 0 to 20000"
-            )
-        if self.nominatim_min_delay_s < 1.0 and self.nominatim_domain == settings.NOMINATIM_DOMAIN:
-            raise ConfigError("the public Nominatim allows at most 1 request per second")
+        public_nominatim = self.nominatim_domain == settings.NOMINATIM_DOMAIN
+        first_broken(
+            ConfigError,
+            (
+                self.provider in settings.PROVIDERS,
+                f"GEOCODER={self.provider!r}: expected one of {', '.join(settings.PROVIDERS)}",
+            ),
+            (
+                0 <= self.nearest_commune_max_m <= 20_000,
+                f"GEOCODING_NEAREST_COMMUNE_MAX_M={self.nearest_commune_max_m}: "
+                "expected 0 to 20000",
+            ),
+            (
+                self.nominatim_min_delay_s >= 1.0 or not public_nominatim,
+                "the public Nominatim allows at most 1 request per second",
+            ),
+        )
 
     def call_policy(self, min_delay_s: float) -> CallPolicy:
         """Spacing, retries and circuit breaking of an online provider."""
