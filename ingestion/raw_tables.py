@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, field, make_dataclass
 from types import NoneType
 from typing import Any, Literal, get_args, get_origin
 
@@ -58,6 +58,35 @@ def columns(declaration: str) -> Columns:
         for flag in flags:
             schema[name].update(FLAGS[flag])
     return schema
+
+
+# Defaults of a row type's fields: counters start at zero, other columns at None.
+_DEFAULTS = {BIGINT: 0, DOUBLE: 0.0}
+
+
+def row_type(
+    name: str,
+    columns: Columns,
+    *,
+    bases: tuple[type, ...] = (),
+    frozen: bool = False,
+    **defaults: Any,
+) -> type:
+    """A dataclass with one field per declared column, in table order: the primary key is
+    required, the others default to ``defaults``, 0 for numbers or None."""
+    fields = [
+        (
+            column,
+            Any,
+            field(
+                default=MISSING
+                if spec.get("primary_key")
+                else defaults.get(column, _DEFAULTS.get(spec["data_type"]))
+            ),
+        )
+        for column, spec in columns.items()
+    ]
+    return make_dataclass(name, fields, bases=bases, frozen=frozen, slots=frozen)
 
 
 def model_columns(model: type[BaseModel], *, skip: tuple[str, ...] = ()) -> str:

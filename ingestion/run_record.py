@@ -7,13 +7,11 @@ Its fields are the columns of that table, declared once in the step's ``columns.
 
 from __future__ import annotations
 
-from dataclasses import asdict, field, make_dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from ingestion.raw_tables import BIGINT, DOUBLE, Columns
-
-_DEFAULTS = {BIGINT: 0, DOUBLE: 0.0}  # counters start at zero; other columns at None
+from ingestion.raw_tables import Columns, row_type
 
 
 class RunRecord:
@@ -47,8 +45,4 @@ class RunRecord:
 def run_record(name: str, columns: Columns, **defaults: Any) -> type[RunRecord]:
     """A dataclass with one field per column of ``ingest_runs`` (defaults: 0 for numbers,
     None otherwise, or ``defaults``), and :class:`RunRecord`'s methods."""
-    fields = [
-        (column, Any, field(default=defaults.get(column, _DEFAULTS.get(spec["data_type"]))))
-        for column, spec in columns.items()
-    ]
-    return make_dataclass(name, fields, bases=(RunRecord,))
+    return row_type(name, columns, bases=(RunRecord,), **defaults)

@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
+from ingestion.raw_tables import row_type
+
 from . import settings
 from .adaptive import change_probability, change_rate, recheck_interval, waited
 from .backoff import MISSING_REASONS, retry_wait_nights
+from .columns import PAGE_COLUMNS
 from .priority import Rank, event_weight, expected_value
 
 
@@ -30,27 +33,10 @@ class Action(StrEnum):
     SKIP = "skip_fresh"  # checked recently enough
 
 
-@dataclass(frozen=True, slots=True)
-class PageState:
-    """A row of ``raw_finishers.pages`` read back at the start of a run."""
-
-    slug: str
-    url: str | None = None
-    event_id: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    sitemap_lastmod: datetime | None = None
-    content_hash: str | None = None
-    first_seen_at: datetime | None = None
-    last_checked_at: datetime | None = None
-    last_attempt_at: datetime | None = None
-    content_changed_at: datetime | None = None
-    last_outcome: str | None = None
-    last_reason: str | None = None
-    consecutive_failures: int = 0
-    is_listed: bool = True
-    check_count: int = 0  # definitive answers (200/304) since first seen
-    change_count: int = 0  # of them, answers whose content hash differed from the previous
+# A row of ``raw_finishers.pages`` read back at the start of a run (columns.PAGE_COLUMNS):
+# ``check_count`` counts definitive answers (200/304) since first seen, ``change_count``
+# those whose content hash differed from the previous one.
+PageState = row_type("PageState", PAGE_COLUMNS, frozen=True, is_listed=True)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC).date()
