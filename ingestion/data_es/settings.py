@@ -14,7 +14,7 @@ DATASET_ID = "data-es"
 FORBIDDEN_DATASETS = frozenset({"data-es-equipement"})
 RECORDS_PATH = f"/catalog/datasets/{DATASET_ID}/records"
 EXPORT_PATH = f"/catalog/datasets/{DATASET_ID}/exports/json"
-EXPORT_CSV_PATH = f"/catalog/datasets/{DATASET_ID}/exports/csv"
+EXPORT_PARQUET_PATH = f"/catalog/datasets/{DATASET_ID}/exports/parquet"
 
 # Explore v2.1 limits (both answered with HTTP 400 when broken).
 MAX_PAGE_LIMIT = 100

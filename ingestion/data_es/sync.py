@@ -13,11 +13,13 @@ landed and the next run resumes with the slices left (``slices_resumed``).
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import dlt
@@ -31,8 +33,8 @@ from ingestion.warehouse import (
     dlt_pipelines_dir,
 )
 
-from . import Page, data_es_source, settings
-from .columns import EQUIPMENT_COLUMNS, TABLES
+from . import Page, data_es_source, export, settings
+from .columns import ACTIVITY_COLUMNS, EQUIPMENT_COLUMNS, TABLES
 from .helpers import (
     Api,
     DataEsError,
@@ -49,6 +51,7 @@ from .parsing import RecordRejected, parse_record
 MODES = ("auto", "full", "delta", "export")
 RECONCILING = ("full", "export")  # modes that read the whole set and unlist what vanished
 PAGE_ROWS = 1000  # records per item handed to dlt
+EXPORT_PAGE_ROWS = 20_000  # rows per Arrow table of the export path
 
 
 @dataclass
@@ -372,6 +375,8 @@ class _Run:
         """The dlt resource body of one batch: read its slices, record them in the state."""
         assert self.cycle is not None
         state = dlt.current.source_state()
+        arrow = self.cycle.mode == "export"
+        size = EXPORT_PAGE_ROWS if arrow else PAGE_ROWS
         for piece in batch:
             seen: set[str] = set()
             page: Page = {"equipments": [], "activities": [], "rejects": []}
@@ -379,21 +384,22 @@ class _Run:
                 self.take(piece, record, page, seen)
                 if self.bar is not None:
                     self.bar.update(1)
-                if len(page["equipments"]) + len(page["rejects"]) >= PAGE_ROWS:
-                    yield page
+                if len(page["equipments"]) + len(page["rejects"]) >= size:
+                    yield _as_arrow(page) if arrow else page
                     page = {"equipments": [], "activities": [], "rejects": []}
             if self.cycle.mode in RECONCILING:
                 page["equipments"].extend(self.vanished(piece, seen))
-            yield page
+            yield _as_arrow(page) if arrow else page
             self.cycle.done.append(piece.key)
             self.summary.slices_done += 1
             state["cycle"] = asdict(self.cycle)
 
     def records(self, piece: Slice) -> Iterator[Any]:
-        """The slice's records: pages of dlt's REST API source, or the bulk CSV export."""
+        """The slice's records: pages of dlt's REST API source, or the parquet export."""
         assert self.cycle is not None
         if self.cycle.mode == "export":
-            yield from self.api.export_rows()
+            with tempfile.TemporaryDirectory(prefix="data_es_export_") as folder:
+                yield from export.export_records(export.download(self.api, Path(folder)))
             return
         if not piece.count:
             return
@@ -461,9 +467,13 @@ class _Run:
 
     def land(self, batch: list[Slice]) -> None:
         before = asdict(self.summary)
+        file_format = self.file_format
+        if self.cycle is not None and self.cycle.mode == "export":
+            export.load_ids_on_arrow_rows()
+            file_format = "parquet" if self.warehouse and self.warehouse.kind == "duckdb" else "csv"
         try:
             self.pipeline.run(
-                data_es_source(lambda: self.pages(batch)), loader_file_format=self.file_format
+                data_es_source(lambda: self.pages(batch)), loader_file_format=file_format
             )
         except Exception as exc:
             cause = _root_cause(exc)
@@ -528,6 +538,15 @@ class _Run:
                 f"WHERE table_schema = '{settings.DATASET_NAME}'"
             )
             return {r[0] for r in cur.fetchall()}
+
+
+def _as_arrow(page: Page) -> dict[str, Any]:
+    """The page's equipments and activities as Arrow tables (rejects stay rows: few)."""
+    return {
+        "equipments": export.to_arrow(page["equipments"], EQUIPMENT_COLUMNS),
+        "activities": export.to_arrow(page["activities"], ACTIVITY_COLUMNS),
+        "rejects": page["rejects"],
+    }
 
 
 def _root_cause(exc: BaseException) -> BaseException:

@@ -177,7 +177,7 @@ def test_delta_reads_only_changed_records_then_full_unlists(
     assert unlisted == 3
 
 
-def test_export_mode_reconciles_from_the_bulk_csv_in_one_request(
+def test_export_mode_reconciles_from_the_parquet_export_in_one_request(
     api: ExploreHandle, duckdb_env: dict[str, str]
 ) -> None:
     run_sync("full")
@@ -187,8 +187,8 @@ def test_export_mode_reconciles_from_the_bulk_csv_in_one_request(
     assert (summary.mode, summary.status, summary.requests) == ("export", "ok", 2)
     assert [r.path.rsplit("/", 2)[-2:] for r in api.requests] == [
         ["data-es", "records"],
-        ["exports", "csv"],
+        ["exports", "parquet"],
     ]
-    # the CSV carries every value as text: the same parsing lands the same content
+    # read through Arrow, the same parsing lands the same content
     assert (summary.new, summary.changed, summary.unlisted) == (3, 5, 3)
     assert _count("select count(*) from raw_data_es.equipments where is_listed") == VALID
