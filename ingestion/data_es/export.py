@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import dlt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -23,36 +22,6 @@ from . import settings
 from .helpers import Api, DataEsError, _message
 
 BATCH_ROWS = 10_000  # records read from the file at a time
-
-_ARROW_TYPES = {
-    "text": pa.string(),
-    "bigint": pa.int64(),
-    "double": pa.float64(),
-    "bool": pa.bool_(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("us", tz="UTC"),
-}
-
-
-def arrow_schema(columns: dict[str, dict[str, Any]]) -> pa.Schema:
-    """The Arrow schema of a raw table declared in :mod:`.columns`."""
-    return pa.schema(
-        [
-            pa.field(name, _ARROW_TYPES[c["data_type"]], nullable=c.get("nullable", True))
-            for name, c in columns.items()
-        ]
-    )
-
-
-def to_arrow(rows: list[dict[str, Any]], columns: dict[str, dict[str, Any]]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=arrow_schema(columns))
-
-
-def load_ids_on_arrow_rows() -> None:
-    """Arrow rows carry ``_dlt_load_id`` and ``_dlt_id`` like the rows of ``/records``
-    (the staging models read the load time through ``_dlt_load_id``)."""
-    dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
-    dlt.config["normalize.parquet_normalizer.add_dlt_id"] = True
 
 
 def download(api: Api, folder: Path) -> Path:

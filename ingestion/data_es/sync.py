@@ -25,6 +25,12 @@ from typing import Any
 import dlt
 import requests
 
+from ingestion.arrow_rows import (
+    arrow_file_format,
+    load_ids_on_arrow_rows,
+    one_item_at_a_time,
+    to_arrow,
+)
 from ingestion.geocoding.helpers import _cursor, _select
 from ingestion.warehouse import (
     Warehouse,
@@ -51,7 +57,7 @@ from .parsing import RecordRejected, parse_record
 MODES = ("auto", "full", "delta", "export")
 RECONCILING = ("full", "export")  # modes that read the whole set and unlist what vanished
 PAGE_ROWS = 1000  # records per item handed to dlt
-EXPORT_PAGE_ROWS = 20_000  # rows per Arrow table of the export path
+EXPORT_PAGE_ROWS = 5_000  # rows per Arrow table of the export path
 
 
 @dataclass
@@ -253,7 +259,7 @@ class _Run:
             stale = last_full is None or self.now - datetime.fromisoformat(last_full) >= timedelta(
                 days=self.config.full_reconciliation_days
             )
-            mode = "full" if cursor is None or stale else "delta"
+            mode = settings.FULL_READ_MODE if cursor is None or stale else "delta"
         if mode == "delta" and cursor is None:
             raise DataEsError("no delta before a first full read: run with --mode full")
         self.cycle = _Cycle(mode, None if mode in RECONCILING else cursor, self.now.isoformat())
@@ -469,12 +475,13 @@ class _Run:
         before = asdict(self.summary)
         file_format = self.file_format
         if self.cycle is not None and self.cycle.mode == "export":
-            export.load_ids_on_arrow_rows()
-            file_format = "parquet" if self.warehouse and self.warehouse.kind == "duckdb" else "csv"
+            load_ids_on_arrow_rows()
+            file_format = arrow_file_format(self.warehouse.kind if self.warehouse else "duckdb")
         try:
-            self.pipeline.run(
-                data_es_source(lambda: self.pages(batch)), loader_file_format=file_format
-            )
+            with one_item_at_a_time():
+                self.pipeline.run(
+                    data_es_source(lambda: self.pages(batch)), loader_file_format=file_format
+                )
         except Exception as exc:
             cause = _root_cause(exc)
             self.pipeline.abort_packages()
@@ -543,8 +550,8 @@ class _Run:
 def _as_arrow(page: Page) -> dict[str, Any]:
     """The page's equipments and activities as Arrow tables (rejects stay rows: few)."""
     return {
-        "equipments": export.to_arrow(page["equipments"], EQUIPMENT_COLUMNS),
-        "activities": export.to_arrow(page["activities"], ACTIVITY_COLUMNS),
+        "equipments": to_arrow(page["equipments"], EQUIPMENT_COLUMNS),
+        "activities": to_arrow(page["activities"], ACTIVITY_COLUMNS),
         "rejects": page["rejects"],
     }
 

@@ -193,7 +193,7 @@ def _parquet(rows: list[Record]) -> bytes:
     names = list(dict.fromkeys(name for row in rows for name in row))
     table = pa.table({name: _arrow_column([row.get(name) for row in rows]) for name in names})
     out = pa.BufferOutputStream()
-    pq.write_table(table, out, compression="zstd")
+    pq.write_table(table, out, compression="zstd", row_group_size=10_000)
     return out.getvalue().to_pybytes()
 
 
