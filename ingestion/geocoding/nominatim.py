@@ -10,12 +10,12 @@ Data © OpenStreetMap contributors, ODbL.
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import Any, ClassVar
 
 from geopy.geocoders import Nominatim
 
 from ingestion.geocoding.config import GeocodingConfig
-from ingestion.geocoding.online import ADAPTER_FACTORY, GeopyProvider
+from ingestion.geocoding.online import GeopyProvider
 from ingestion.geocoding.result import GeocodedPoint, to_json
 
 NAME = "nominatim"
@@ -46,24 +46,15 @@ def parse_place(point: GeocodedPoint, place: dict[str, Any]) -> GeocodedPoint:
 class NominatimProvider(GeopyProvider):
     name = NAME
     version = "nominatim"
+    geocoder_class = Nominatim
+    reverse_options: ClassVar[dict[str, Any]] = {"addressdetails": True}
 
-    def __init__(self, config: GeocodingConfig):
-        geocoder = Nominatim(
-            domain=config.nominatim_domain,
-            scheme=config.nominatim_scheme,
-            timeout=config.timeout_s,
-            user_agent=config.user_agent,
-            adapter_factory=ADAPTER_FACTORY,
-        )
-        super().__init__(geocoder, config.call_policy(config.nominatim_min_delay_s))
+    @staticmethod
+    def endpoint(config: GeocodingConfig) -> tuple[str, str, float]:
+        return config.nominatim_domain, config.nominatim_scheme, config.nominatim_min_delay_s
 
     def parse(self, point: GeocodedPoint, raw: dict[str, Any]) -> GeocodedPoint:
         return parse_place(point, raw)
-
-    def reverse(self, latitude: float, longitude: float) -> GeocodedPoint:
-        point = self._reverse_point(latitude, longitude)
-        coordinates = (point.query_latitude, point.query_longitude)
-        return self._run(point, self.geocoder.reverse, coordinates, addressdetails=True)
 
     def search(self, query: str, country_code: str | None = None) -> GeocodedPoint:
         kwargs: dict[str, Any] = {"addressdetails": True}
