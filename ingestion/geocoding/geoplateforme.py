@@ -12,10 +12,9 @@ from typing import Any
 
 from geopy.geocoders import BANFrance
 
-from ingestion.geocoding.config import GeocodingConfig
 from ingestion.geocoding.normalize import department_code, normalize_postal, split_arrondissement
 from ingestion.geocoding.online import GeopyProvider
-from ingestion.geocoding.result import GeocodedPoint, to_json
+from ingestion.geocoding.result import GeocodedPoint
 
 NAME = "geoplateforme"
 
@@ -50,7 +49,6 @@ def parse_feature(point: GeocodedPoint, feature: dict[str, Any]) -> GeocodedPoin
     point.distance = _float(props.get("distance"))
     point.latitude = _float(coordinates[1])
     point.longitude = _float(coordinates[0])
-    point.payload = to_json(feature)
     return point
 
 
@@ -58,17 +56,7 @@ class GeoplateformeProvider(GeopyProvider):
     name = NAME
     version = "geopf-geocodage"
     geocoder_class = BANFrance
-
-    @staticmethod
-    def endpoint(config: GeocodingConfig) -> tuple[str, str, float]:
-        return (
-            config.geoplateforme_domain,
-            config.geoplateforme_scheme,
-            config.geoplateforme_min_delay_s,
-        )
-
-    def parse(self, point: GeocodedPoint, raw: dict[str, Any]) -> GeocodedPoint:
-        return parse_feature(point, raw)
+    parse = staticmethod(parse_feature)
 
     def search(self, query: str) -> GeocodedPoint:
         return self._run(self._search_point(query), self.geocoder.geocode, query)

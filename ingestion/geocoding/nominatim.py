@@ -14,9 +14,8 @@ from typing import Any, ClassVar
 
 from geopy.geocoders import Nominatim
 
-from ingestion.geocoding.config import GeocodingConfig
 from ingestion.geocoding.online import GeopyProvider
-from ingestion.geocoding.result import GeocodedPoint, to_json
+from ingestion.geocoding.result import GeocodedPoint
 
 NAME = "nominatim"
 _CITY_KEYS = ("city", "town", "village", "municipality", "hamlet", "suburb")
@@ -39,7 +38,6 @@ def parse_place(point: GeocodedPoint, place: dict[str, Any]) -> GeocodedPoint:
     point.result_type = place.get("addresstype") or place.get("type")
     with contextlib.suppress(KeyError, TypeError, ValueError):
         point.latitude, point.longitude = float(place["lat"]), float(place["lon"])
-    point.payload = to_json(place)
     return point
 
 
@@ -48,13 +46,7 @@ class NominatimProvider(GeopyProvider):
     version = "nominatim"
     geocoder_class = Nominatim
     reverse_options: ClassVar[dict[str, Any]] = {"addressdetails": True}
-
-    @staticmethod
-    def endpoint(config: GeocodingConfig) -> tuple[str, str, float]:
-        return config.nominatim_domain, config.nominatim_scheme, config.nominatim_min_delay_s
-
-    def parse(self, point: GeocodedPoint, raw: dict[str, Any]) -> GeocodedPoint:
-        return parse_place(point, raw)
+    parse = staticmethod(parse_place)
 
     def search(self, query: str, country_code: str | None = None) -> GeocodedPoint:
         kwargs: dict[str, Any] = {"addressdetails": True}

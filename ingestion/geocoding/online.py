@@ -150,8 +150,9 @@ class PoliteCaller:
 class GeopyProvider(ABC):
     """An online provider: a geopy geocoder called politely, answers parsed into points.
 
-    Subclasses set ``name``/``version`` and ``geocoder_class``, say where it is
-    (``endpoint``) and how to read one answer (``parse``).
+    Subclasses set ``name`` (also the prefix of their settings in the configuration:
+    ``<name>_domain``, ``<name>_scheme``, ``<name>_min_delay_s``), ``version``,
+    ``geocoder_class`` and how to read one answer (``parse``).
     """
 
     name: str
@@ -160,24 +161,21 @@ class GeopyProvider(ABC):
     reverse_options: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, config: GeocodingConfig):
-        domain, scheme, min_delay_s = self.endpoint(config)
+        def setting(key: str) -> Any:
+            return getattr(config, f"{self.name}_{key}")
+
         self.geocoder = self.geocoder_class(
-            domain=domain,
-            scheme=scheme,
+            domain=setting("domain"),
+            scheme=setting("scheme"),
             timeout=config.timeout_s,
             user_agent=config.user_agent,
             adapter_factory=ADAPTER_FACTORY,
         )
-        self.caller = PoliteCaller(config.call_policy(min_delay_s))
+        self.caller = PoliteCaller(config.call_policy(setting("min_delay_s")))
 
     @property
     def requests(self) -> int:
         return self.caller.requests
-
-    @staticmethod
-    @abstractmethod
-    def endpoint(config: GeocodingConfig) -> tuple[str, str, float]:
-        """(domain, scheme, minimum delay between calls) of this provider."""
 
     @abstractmethod
     def parse(self, point: GeocodedPoint, raw: dict[str, Any]) -> GeocodedPoint:
@@ -221,4 +219,5 @@ class GeopyProvider(ABC):
             point.status, point.reason = "not_found", "not_found"
             return point
         point.status = "ok"
+        point.payload = to_json(location.raw)  # the raw answer is kept with the point
         return self.parse(point, location.raw)
