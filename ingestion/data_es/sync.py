@@ -12,6 +12,7 @@ landed and the next run resumes with the slices left (``slices_resumed``).
 
 from __future__ import annotations
 
+import itertools
 import sys
 import tempfile
 import time
@@ -189,6 +190,15 @@ class _Cycle:
     started_at: str
     done: list[str] = field(default_factory=list)
     max_date: str | None = None
+
+
+@dataclass
+class _ExportPart:
+    """Records of the export landed in one load; ``seen`` spans the whole export."""
+
+    records: list[Any]
+    seen: set[str]
+    last: bool
 
 
 class _Run:
@@ -377,22 +387,26 @@ class _Run:
         self.summary.unlisted += len(rows)
         return rows
 
-    def pages(self, batch: list[Slice]) -> Iterator[Page]:
-        """The dlt resource body of one batch: read its slices, record them in the state."""
+    def pages(self, batch: list[Slice], part: _ExportPart | None = None) -> Iterator[Page]:
+        """The dlt resource body of one batch: read its slices, record them in the state
+        (an export is read in parts: the slice is done with its last part)."""
         assert self.cycle is not None
         state = dlt.current.source_state()
         arrow = self.cycle.mode == "export"
         size = EXPORT_PAGE_ROWS if arrow else PAGE_ROWS
         for piece in batch:
-            seen: set[str] = set()
+            seen: set[str] = part.seen if part else set()
             page: Page = {"equipments": [], "activities": [], "rejects": []}
-            for record in self.records(piece):
+            for record in part.records if part else self.records(piece):
                 self.take(piece, record, page, seen)
                 if self.bar is not None:
                     self.bar.update(1)
                 if len(page["equipments"]) + len(page["rejects"]) >= size:
                     yield _as_arrow(page) if arrow else page
                     page = {"equipments": [], "activities": [], "rejects": []}
+            if part and not part.last:
+                yield _as_arrow(page)
+                return
             if self.cycle.mode in RECONCILING:
                 page["equipments"].extend(self.vanished(piece, seen))
             yield _as_arrow(page) if arrow else page
@@ -451,8 +465,11 @@ class _Run:
             todo = [p for p in slices if p.key not in done]
             s.slices_resumed = len(slices) - len(todo)
             self.start_bar(sum(p.count for p in todo))
-            for batch in self.batches(todo):
-                self.land(batch)
+            if self.cycle.mode == "export":
+                self.land_export(slices[0])
+            else:
+                for batch in self.batches(todo):
+                    self.land(batch)
             s.status = "ok"
         except QuotaStop as exc:
             s.status, s.detail = "stopped", f"{exc}; rerun to resume"
@@ -471,7 +488,19 @@ class _Run:
 
             self.bar = tqdm(total=total, unit="rec", desc="data_es", file=sys.stderr)
 
-    def land(self, batch: list[Slice]) -> None:
+    def land_export(self, piece: Slice) -> None:
+        """The export, one download, landed ``batch_records`` at a time (one load each:
+        the warehouse merges a part, never the whole set, at once)."""
+        records = iter(self.records(piece))
+        seen: set[str] = set()
+        while True:
+            chunk = list(itertools.islice(records, self.config.batch_records))
+            last = len(chunk) < self.config.batch_records
+            self.land([piece], _ExportPart(chunk, seen, last))
+            if last:
+                return
+
+    def land(self, batch: list[Slice], part: _ExportPart | None = None) -> None:
         before = asdict(self.summary)
         file_format = self.file_format
         if self.cycle is not None and self.cycle.mode == "export":
@@ -480,7 +509,7 @@ class _Run:
         try:
             with one_item_at_a_time():
                 self.pipeline.run(
-                    data_es_source(lambda: self.pages(batch)), loader_file_format=file_format
+                    data_es_source(lambda: self.pages(batch, part)), loader_file_format=file_format
                 )
         except Exception as exc:
             cause = _root_cause(exc)

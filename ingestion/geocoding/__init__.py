@@ -20,6 +20,7 @@ the warehouse), ``engine`` (plan look-ups, cache, compose rows), the providers `
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
@@ -40,6 +41,7 @@ from ingestion.geocoding.engine import Enricher, EnrichmentChunk, EnrichmentResu
 from ingestion.geocoding.result import GeocodedPoint, utcnow
 
 MERGE = {"disposition": "merge", "strategy": "delete-insert"}
+LOAD_CHUNKS = 2  # chunks of Enricher.chunks (10,000 POIs each) landed by one load
 
 
 def _cols(spec: dict[str, str], required: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
@@ -283,12 +285,14 @@ def run_geocoding(
     # The rows go to dlt chunk by chunk, as Arrow tables (memory flat in the catalogue's
     # size, no per-row normalisation; typed by the schema, where DuckDB's jsonl reader
     # guessed types from the first rows and failed on a column null in all of them).
+    # One load per LOAD_CHUNKS chunks: the warehouse merges a part, never the whole set.
     load_ids_on_arrow_rows()
+    chunks = enricher.chunks(events)
     with one_item_at_a_time():
-        pipeline.run(
-            geocoding_source(enricher.chunks(events)),
-            loader_file_format=arrow_file_format(warehouse.kind),
-        )
+        while group := list(itertools.islice(chunks, LOAD_CHUNKS)):
+            pipeline.run(
+                geocoding_source(group), loader_file_format=arrow_file_format(warehouse.kind)
+            )
     result = enricher.result()
     run_rows = run_rows_for(
         run_id, started_at, config, result, warehouse.describe(), gazetteer_version

@@ -178,11 +178,12 @@ def test_delta_reads_only_changed_records_then_full_unlists(
 
 
 def test_export_mode_reconciles_from_the_parquet_export_in_one_request(
-    api: ExploreHandle, duckdb_env: dict[str, str]
+    api: ExploreHandle, duckdb_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run_sync("full")
     api.set_records(load_snapshot(night2=True))
     api.requests.clear()
+    monkeypatch.setenv("SOURCES__DATA_ES__BATCH_RECORDS", "50")  # landed in 5 loads
     summary = run_sync("export")
     assert (summary.mode, summary.status, summary.requests) == ("export", "ok", 2)
     assert [r.path.rsplit("/", 2)[-2:] for r in api.requests] == [
