@@ -1,7 +1,8 @@
 """One Data ES run: decide the mode, plan the slices, land them batch by batch, summarise.
 
-- **full** (the first run, then weekly): every department; an equipment gone from its
-  slice is re-landed ``is_listed = false`` (never deleted).
+- **export** (``auto``'s full read: the first run, then weekly) and **full** (the same,
+  paged through ``/records``): the whole set; an equipment gone from it is re-landed
+  ``is_listed = false`` (never deleted). The export is one download landed in parts.
 - **delta** (nightly): ``equip_maj_date >= <cursor>``; the cursor (the newest meaningful
   ``equip_maj_date`` landed, never before 2025-03-31) lives in dlt's source state.
 
