@@ -31,10 +31,12 @@ SCHEMA_VERSION = 1
 ALL_STEPS = ("parse", "crawl", "night2", "geocode", "dbt", "e2e", "freshness")
 STEP_TIMEOUT_S = float(os.environ.get("BENCH_STEP_TIMEOUT_S", "7200"))  # one step, one child
 
-PG_HOST = os.environ.get("BENCH_POSTGRES_HOST", "127.0.0.1")
-PG_PORT = os.environ.get("BENCH_POSTGRES_PORT", "5432")
-PG_USER = os.environ.get("BENCH_POSTGRES_USER", "postgres")
-PG_PASSWORD = os.environ.get("BENCH_POSTGRES_PASSWORD", "")
+#: The PostgreSQL server the bench creates its databases on (``BENCH_POSTGRES_HOST``...).
+PG: dict[str, str] = {
+    key: os.environ.get(f"BENCH_POSTGRES_{key.upper()}", default)
+    for key, default in (("host", "127.0.0.1"), ("port", "5432"), ("user", "postgres"),
+                         ("password", ""))
+}  # fmt: skip
 
 
 @dataclass
@@ -185,10 +187,7 @@ def postgres_reachable() -> bool:
     try:
         import psycopg2
 
-        psycopg2.connect(
-            host=PG_HOST, port=PG_PORT, user=PG_USER, password=PG_PASSWORD,
-            dbname="postgres", connect_timeout=3,
-        ).close()  # fmt: skip
+        psycopg2.connect(**PG, dbname="postgres", connect_timeout=3).close()
         return True
     except Exception:
         return False
@@ -197,9 +196,7 @@ def postgres_reachable() -> bool:
 def _pg_admin(sql: str) -> None:
     import psycopg2
 
-    conn = psycopg2.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, password=PG_PASSWORD, dbname="postgres"
-    )
+    conn = psycopg2.connect(**PG, dbname="postgres")
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute(sql)
@@ -217,15 +214,8 @@ def warehouse_env(kind: str, work: Path, keep: bool = False) -> Iterator[dict[st
     dbname = f"bouge_bench_{uuid.uuid4().hex[:8]}"
     _pg_admin(f'CREATE DATABASE "{dbname}"')
     try:
-        yield {
-            **base,
-            "DBT_TARGET": "prod",
-            "POSTGRES_HOST": PG_HOST,
-            "POSTGRES_PORT": PG_PORT,
-            "POSTGRES_USER": PG_USER,
-            "POSTGRES_PASSWORD": PG_PASSWORD,
-            "POSTGRES_DB": dbname,
-        }
+        server = {f"POSTGRES_{key.upper()}": value for key, value in PG.items()}
+        yield {**base, "DBT_TARGET": "prod", **server, "POSTGRES_DB": dbname}
     finally:
         if not keep:
             _pg_admin(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')

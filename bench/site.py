@@ -1,8 +1,9 @@
 """Serve the synthetic catalogue over HTTP, one night at a time.
 
-``CatalogueSource`` answers the crawler engineer's page-source protocol
-(``get(path) -> (status, headers, body) | None``), rendering each page on request.
-``serve`` uses their ``serve_site`` when it exists and a small built-in server otherwise.
+``CatalogueSource`` answers the fake site's page-source protocol
+(``get(path) -> (status, headers, body) | None``), rendering each page on request; the one
+fixture server, ``ingestion.finishers.snapshot.server``, serves it (ETags and 304s included),
+as it serves the demo snapshot.
 
 Run as a process (``python -m bench.site --n 2000``), it prints ``{"base_url": ...}`` and
 then obeys one JSON command per stdin line: ``{"night": 2}``, ``{"stats": true}``
@@ -22,11 +23,11 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 from bench.catalogue import Catalogue, CatalogueConfig
+from ingestion.finishers.snapshot.server import SiteHandle, serve_site
 
 Response = tuple[int, dict[str, str], bytes]
 
@@ -80,17 +81,6 @@ class CatalogueSource:
             self._count(kind, response[0], response[2])
         return response
 
-    def respond(self, path: str, if_none_match: str | None) -> Response:
-        """``get`` plus a 304 when the ETag matches (for the built-in server)."""
-        kind, response = self._render(urlsplit(path).path)
-        if response is None:
-            response = (404, {"Content-Type": "text/plain"}, b"not found")
-        status, headers, _ = response
-        if status == 200 and if_none_match and if_none_match == headers.get("ETag"):
-            response = (304, headers, b"")
-        self._count(kind, response[0], response[2])
-        return response
-
     def _render(self, path: str) -> tuple[str, Response | None]:
         cat, night = self.catalogue, self.night
         if path == "/robots.txt":
@@ -138,55 +128,11 @@ def _ok(body: bytes, content_type: str, modified: datetime | None = None) -> Res
 
 
 # -- serving -------------------------------------------------------------------------------
-class _Handler(BaseHTTPRequestHandler):
-    source: CatalogueSource
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        status, headers, body = self.server.source.respond(  # type: ignore[attr-defined]
-            self.path, self.headers.get("If-None-Match")
-        )
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        pass
-
-
 @contextlib.contextmanager
-def builtin_server(source: CatalogueSource, port: int = 0) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-    server.daemon_threads = True
-    server.source = source  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextlib.contextmanager
-def serve(source: CatalogueSource, port: int = 0) -> Iterator[tuple[str, str, Any]]:
-    """Yield (base_url, implementation, handle): the crawler's ``serve_site`` if present.
-
-    ``handle`` is their ``SiteHandle`` (counts what was really sent, 304s included) or None.
-    """
-    try:
-        from ingestion.finishers.snapshot.server import serve_site
-    except ImportError:
-        serve_site = None
-    if serve_site is not None:
-        with serve_site(source, port=port) as handle:
-            yield str(handle.base_url).rstrip("/"), "ingestion.finishers.snapshot.server", handle
-        return
-    with builtin_server(source, port) as base_url:
-        yield base_url, "bench.site (built-in)", None
+def serve(source: CatalogueSource, port: int = 0) -> Iterator[tuple[str, str, SiteHandle]]:
+    """Yield (base_url, implementation, handle); ``handle`` counts what was really sent."""
+    with serve_site(source, port=port) as handle:
+        yield str(handle.base_url).rstrip("/"), "ingestion.finishers.snapshot.server", handle
 
 
 def _handle_stats(handle: Any) -> dict[str, Any]:
@@ -207,7 +153,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--builtin", action="store_true", help="never use serve_site")
     args = parser.parse_args(argv)
     config = (
         CatalogueConfig(**json.loads(args.config))
@@ -216,15 +161,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     source = CatalogueSource(Catalogue(config))
     source.set_night(1)
-    if args.builtin:
-        with builtin_server(source, args.port) as base_url:
-            _loop(source, (base_url, "bench.site (built-in)", None), config)
-        return
     with serve(source, args.port) as served:
         _loop(source, served, config)
 
 
-def _loop(source: CatalogueSource, served: tuple[str, str, Any], config: CatalogueConfig) -> None:
+def _loop(
+    source: CatalogueSource, served: tuple[str, str, SiteHandle], config: CatalogueConfig
+) -> None:
     base_url, impl, handle = served
     print(json.dumps({"base_url": base_url, "server": impl, "config": asdict(config)}))
     sys.stdout.flush()
@@ -237,14 +180,12 @@ def _loop(source: CatalogueSource, served: tuple[str, str, Any], config: Catalog
             reply: dict[str, Any] = {"night": source.night}
         elif command.get("reset"):
             source.reset()
-            if handle is not None:
-                handle.reset_counters()
+            handle.reset_counters()
             reply = {"reset": True}
         elif command.get("stats"):
             reply = source.stats()
             reply["generated_bytes"] = reply["bytes"]
-            if handle is not None:
-                reply.update(_handle_stats(handle))
+            reply.update(_handle_stats(handle))
         else:
             break
         print(json.dumps(reply))

@@ -40,3 +40,32 @@
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The later of two load times: `candidate` when it is later than `other`, else `other`
+    (also when `candidate` is null). A row's `updated_at` is the latest load of what it is
+    built from. -#}
+{% macro later_of(candidate, other) -%}
+    case
+        when {{ candidate }} > {{ other }} then {{ candidate }}
+        else {{ other }}
+    end
+{%- endmacro %}
+
+{#- The rows of `relation` this run reads: all of them on a full build, those at or past
+    the incremental cutoff of `column` on an incremental one. -#}
+{% macro incremental_batch(relation, column='updated_at', columns='*') -%}
+    select {{ columns }} from {{ relation }}
+    {%- if is_incremental() %}
+    where {{ column }} >= {{ incremental_cutoff(column) }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- POIs (re-)landed at or past the mart's cutoff (`poi_id`, `updated_at`): a mart whose rows
+    hang off a POI re-reads what hangs off these. Incremental runs only. -#}
+{% macro relanded_pois() -%}
+    select
+        poi_id,
+        updated_at
+    from {{ ref('int_pois_cleaned') }}
+    where updated_at >= {{ incremental_cutoff('updated_at') }}
+{%- endmacro %}

@@ -107,21 +107,22 @@
     end
 {%- endmacro %}
 
+{#- A French numeric code (`code`, text) matching `pattern`, else null; 4 digits are a
+    code whose leading zero was lost (read as a number somewhere): the zero is put back. -#}
+{% macro zero_padded_code(code, pattern) -%}
+    case
+        when {{ regexp_like(code, '^[0-9]{4}$') }} then '0' || {{ code }}
+        when {{ regexp_like(code, pattern) }} then {{ code }}
+    end
+{%- endmacro %}
+
 {#- INSEE commune code as text: 5 digits, or 2A/2B + 3 digits (Corsica); a 4-digit number
     whose leading zero was lost is repaired; anything else → null. -#}
 {% macro valid_insee_code(expression) -%}
-    {%- set code = "upper(trim(cast(" ~ expression ~ " as text)))" -%}
-    case
-        when {{ regexp_like(code, '^[0-9]{4}$') }} then '0' || {{ code }}
-        when {{ regexp_like(code, '^([0-9]{5}|2[AB][0-9]{3})$') }} then {{ code }}
-    end
+    {{ zero_padded_code("upper(trim(cast(" ~ expression ~ " as text)))", '^([0-9]{5}|2[AB][0-9]{3})$') }}
 {%- endmacro %}
 
 {#- French postal code as text: 5 digits (leading zero repaired), else null. -#}
 {% macro valid_postal_code(expression) -%}
-    {%- set code = "trim(cast(" ~ expression ~ " as text))" -%}
-    case
-        when {{ regexp_like(code, '^[0-9]{4}$') }} then '0' || {{ code }}
-        when {{ regexp_like(code, '^[0-9]{5}$') }} then {{ code }}
-    end
+    {{ zero_padded_code("trim(cast(" ~ expression ~ " as text))", '^[0-9]{5}$') }}
 {%- endmacro %}

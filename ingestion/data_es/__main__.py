@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 
-from ingestion.env import EnvSettingError
+from ingestion.cli import run_step, step_parser
 
 from .helpers import DataEsError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m ingestion.data_es",
-        description="Read Data ES (sport facilities) into raw_data_es (DBT_TARGET warehouse).",
+    parser = step_parser(
+        "ingestion.data_es",
+        "Read Data ES (sport facilities) into raw_data_es (DBT_TARGET warehouse).",
     )
     parser.add_argument(
         "--mode",
@@ -31,16 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     from .sync import run_sync
 
-    try:
-        summary = run_sync(args.mode, args.base_url, progress=not args.no_progress)
-    except (DataEsError, EnvSettingError) as exc:
-        print(f"data_es: cannot run: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("data_es: interrupted; landed batches are kept, rerun to resume", file=sys.stderr)
-        return 130
-    print(summary.table())
-    return 0
+    return run_step(
+        "data_es",
+        lambda: run_sync(args.mode, args.base_url, progress=not args.no_progress),
+        cannot_run=(DataEsError,),
+    )
 
 
 if __name__ == "__main__":

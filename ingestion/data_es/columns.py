@@ -6,123 +6,48 @@ _data_es__sources.yml`` to these declarations, and ingestion/README.md lists the
 
 from __future__ import annotations
 
-from typing import Any
-
-TEXT, BIGINT, DOUBLE, BOOL = "text", "bigint", "double", "bool"
-DATE, TS = "date", "timestamp"
-
-
-def _table(spec: dict[str, str], **hints: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {
-        name: {"data_type": kind, "nullable": True, **hints.get(name, {})}
-        for name, kind in spec.items()
-    }
-
+from ingestion.raw_tables import RawTable, columns
 
 # What a record says (parsing.parse_record), hashed into content_hash.
-RECORD_SPEC = {
-    "equip_numero": TEXT,
-    "inst_numero": TEXT,
-    "inst_nom": TEXT,
-    "inst_display_name": TEXT,
-    "equip_nom": TEXT,
-    "equip_display_name": TEXT,
-    "equip_type_name": TEXT,
-    "equip_type_code": TEXT,
-    "equip_type_famille": TEXT,
-    "aps_name": TEXT,
-    "latitude": DOUBLE,
-    "longitude": DOUBLE,
-    "inst_adresse": TEXT,
-    "inst_cp": TEXT,
-    "new_code": TEXT,
-    "new_name": TEXT,
-    "dep_code": TEXT,
-    "equip_url": TEXT,
-    "equip_acc_libre": BOOL,
-    "equip_nature": TEXT,
-    "equip_saison": BOOL,
-    "inst_hs_bool": BOOL,
-    "equip_maj_date": DATE,
-    "equip_rnb": TEXT,
-    "equip_acces_handi_mobilite": BOOL,
-    "inst_acc_handi_bool": BOOL,
-    "inst_trans_bool": BOOL,
-}
-RECORD_FIELDS = frozenset(RECORD_SPEC)
+RECORD = """equip_numero text, inst_numero text, inst_nom text, inst_display_name text,
+    equip_nom text, equip_display_name text, equip_type_name text, equip_type_code text,
+    equip_type_famille text, aps_name text, latitude double, longitude double,
+    inst_adresse text, inst_cp text, new_code text, new_name text, dep_code text,
+    equip_url text, equip_acc_libre bool, equip_nature text, equip_saison bool,
+    inst_hs_bool bool, equip_maj_date date, equip_rnb text, equip_acces_handi_mobilite bool,
+    inst_acc_handi_bool bool, inst_trans_bool bool"""
+RECORD_FIELDS = frozenset(columns(RECORD))
 
-EQUIPMENT_COLUMNS = _table(
-    {
-        **RECORD_SPEC,
-        "content_hash": TEXT,
-        "first_seen_at": TS,
-        "last_seen_at": TS,
-        "is_listed": BOOL,
-        "run_id": TEXT,
-    },
-    equip_numero={"nullable": False, "primary_key": True},
+EQUIPMENT_COLUMNS = columns(
+    f"""{RECORD.replace("equip_numero text", "equip_numero text key", 1)},
+    content_hash text, first_seen_at timestamp, last_seen_at timestamp, is_listed bool,
+    run_id text"""
 )
 
 # One row per equipment × activity; an equipment re-landed replaces all its rows
 # (merge_key), a tombstone (is_deleted) clears them when it has none left.
-ACTIVITY_COLUMNS = _table(
-    {
-        "equip_numero": TEXT,
-        "activity_code": TEXT,
-        "inst_numero": TEXT,
-        "activity_name": TEXT,
-        "is_deleted": BOOL,
-    },
-    equip_numero={"nullable": False, "primary_key": True, "merge_key": True},
-    activity_code={"nullable": False, "primary_key": True},
-    is_deleted={"hard_delete": True},
+ACTIVITY_COLUMNS = columns(
+    """equip_numero text key merge_key, activity_code text key, inst_numero text,
+    activity_name text, is_deleted bool hard_delete"""
 )
 
-REJECT_COLUMNS = _table(
-    {
-        "run_id": TEXT,
-        "slice": TEXT,
-        "equip_numero": TEXT,
-        "reason": TEXT,
-        "severity": TEXT,
-        "detail": TEXT,
-        "excerpt": TEXT,
-        "rejected_at": TS,
-    }
+REJECT_COLUMNS = columns(
+    """run_id text, slice text, equip_numero text, reason text, severity text, detail text,
+    excerpt text, rejected_at timestamp"""
 )
 
-RUN_COLUMNS = _table(
-    {
-        "run_id": TEXT,
-        "started_at": TS,
-        "finished_at": TS,
-        "duration_s": DOUBLE,
-        "base_url": TEXT,
-        "mode": TEXT,
-        "cursor_from": DATE,
-        "cursor_to": DATE,
-        "slices": BIGINT,
-        "slices_done": BIGINT,
-        "slices_resumed": BIGINT,
-        "splits": BIGINT,
-        "read": BIGINT,
-        "new": BIGINT,
-        "changed": BIGINT,
-        "unchanged": BIGINT,
-        "unlisted": BIGINT,
-        "relisted": BIGINT,
-        "rejected": BIGINT,
-        "field_rejects": BIGINT,
-        "requests": BIGINT,
-        "rate_limit_remaining": BIGINT,
-        "status": TEXT,
-        "detail": TEXT,
-    }
+RUN_COLUMNS = columns(
+    """run_id text, started_at timestamp, finished_at timestamp, duration_s double,
+    base_url text, mode text, cursor_from date, cursor_to date, slices bigint,
+    slices_done bigint, slices_resumed bigint, splits bigint, read bigint, new bigint,
+    changed bigint, unchanged bigint, unlisted bigint, relisted bigint, rejected bigint,
+    field_rejects bigint, requests bigint, rate_limit_remaining bigint, status text,
+    detail text"""
 )
 
-TABLES = {
-    "equipments": EQUIPMENT_COLUMNS,
-    "equipment_activities": ACTIVITY_COLUMNS,
-    "rejects": REJECT_COLUMNS,
-    "ingest_runs": RUN_COLUMNS,
-}
+EQUIPMENTS = RawTable("equipments", EQUIPMENT_COLUMNS, "merge")
+EQUIPMENT_ACTIVITIES = RawTable("equipment_activities", ACTIVITY_COLUMNS, "merge")
+REJECTS = RawTable("rejects", REJECT_COLUMNS)
+INGEST_RUNS = RawTable("ingest_runs", RUN_COLUMNS)
+RAW_TABLES = (EQUIPMENTS, EQUIPMENT_ACTIVITIES, REJECTS, INGEST_RUNS)
+TABLES = {table.name: table.columns for table in RAW_TABLES}

@@ -34,6 +34,7 @@ from ingestion.arrow_rows import (
     to_arrow,
 )
 from ingestion.geocoding.helpers import _cursor, _select
+from ingestion.run_record import run_record
 from ingestion.warehouse import (
     Warehouse,
     WarehouseConfigError,
@@ -42,7 +43,7 @@ from ingestion.warehouse import (
 )
 
 from . import Page, data_es_source, export, settings
-from .columns import ACTIVITY_COLUMNS, EQUIPMENT_COLUMNS, TABLES
+from .columns import ACTIVITY_COLUMNS, EQUIPMENT_COLUMNS, RUN_COLUMNS, TABLES
 from .helpers import (
     Api,
     DataEsError,
@@ -62,35 +63,19 @@ PAGE_ROWS = 1000  # records per item handed to dlt
 EXPORT_PAGE_ROWS = 5_000  # rows per Arrow table of the export path
 
 
-@dataclass
-class SyncSummary:
-    run_id: str = ""
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    duration_s: float = 0.0
-    base_url: str = ""
-    mode: str = ""
-    cursor_from: date | None = None
-    cursor_to: date | None = None
-    slices: int = 0
-    slices_done: int = 0
-    slices_resumed: int = 0
-    splits: int = 0
-    read: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    unlisted: int = 0
-    relisted: int = 0
-    rejected: int = 0
-    field_rejects: int = 0
-    requests: int = 0
-    rate_limit_remaining: int | None = None
-    status: str = "running"
-    detail: str | None = None
+_Record = run_record(
+    "_Record",
+    RUN_COLUMNS,
+    run_id="",
+    base_url="",
+    mode="",
+    status="running",
+    rate_limit_remaining=None,
+)
 
-    def row(self) -> dict[str, Any]:
-        return asdict(self)
+
+class SyncSummary(_Record):  # type: ignore[misc,valid-type]
+    """One field per column of ``raw_data_es.ingest_runs`` (columns.RUN_COLUMNS)."""
 
     def table(self) -> str:
         labels = [
@@ -108,12 +93,11 @@ class SyncSummary:
             ("field_rejects", "fields nulled"),
             ("requests", "HTTP requests"),
         ]
-        width = max(len(label) for _, label in labels) + 2
         cursor = f"{self.cursor_from or '-'} → {self.cursor_to or '-'}"
-        lines = [f"data_es {self.mode} {self.run_id} — {self.status} — {self.base_url}"]
-        lines += [f"  {label:<{width}}{getattr(self, key):>10,}" for key, label in labels]
+        title = f"data_es {self.mode} {self.run_id} — {self.status} — {self.base_url}"
+        lines, width = self.counter_lines(title, labels)
         lines.append(f"  {'equip_maj_date cursor':<{width}}{cursor:>10}")
-        lines.append(f"  {'duration':<{width}}{self.duration_s:>9.1f}s")
+        lines.append(self.duration_line(width))
         if self.detail:
             lines.append(f"  {self.detail}")
         return "\n".join(lines)
@@ -529,9 +513,7 @@ class _Run:
     def finish(self) -> None:
         """Land the run record; a completed cycle moves the cursor (same state commit)."""
         s = self.summary
-        s.finished_at = self.clock()
-        s.duration_s = round((s.finished_at - s.started_at).total_seconds(), 3)
-        s.requests = self.session.requests
+        s.finish(self.clock(), self.session.requests)
         s.rate_limit_remaining = self.session.remaining
         if self.pipeline is None:
             return

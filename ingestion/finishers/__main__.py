@@ -8,19 +8,18 @@ lock); 3 anomaly (a guard stopped the run: see ``ingest_runs.anomaly``); 130 int
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 
-from ingestion.env import EnvSettingError
+from ingestion.cli import run_step, step_parser
 
 from .crawl import CrawlAnomaly, CrawlError, run_crawl
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m ingestion.finishers",
-        description="Crawl finishers.com event pages into raw_finishers (DBT_TARGET warehouse).",
+    parser = step_parser(
+        "ingestion.finishers",
+        "Crawl finishers.com event pages into raw_finishers (DBT_TARGET warehouse).",
     )
     parser.add_argument("--limit", type=int, help="crawl only the first N site-map events")
     parser.add_argument(
@@ -57,8 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    try:
-        summary = run_crawl(
+    return run_step(
+        "finishers",
+        lambda: run_crawl(
             base_url=args.base_url,
             limit=args.limit,
             slugs=args.slugs,
@@ -67,18 +67,10 @@ def main(argv: list[str] | None = None) -> int:
             backfill=args.backfill,
             accept_shrink=args.accept_shrink,
             unlisted_slugs=args.unlisted,
-        )
-    except CrawlAnomaly as exc:
-        print(f"finishers: anomaly, run stopped: {exc}", file=sys.stderr)
-        return 3
-    except (CrawlError, EnvSettingError) as exc:
-        print(f"finishers: cannot run: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("finishers: interrupted; landed batches are kept, rerun to resume", file=sys.stderr)
-        return 130
-    print(summary.table())
-    return 0
+        ),
+        cannot_run=(CrawlError,),
+        anomaly=(CrawlAnomaly,),
+    )
 
 
 if __name__ == "__main__":

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-
-from ingestion.env import env_float
+from typing import TYPE_CHECKING
 
 from . import settings
+
+if TYPE_CHECKING:
+    from .config import CrawlConfig
 
 
 @dataclass
@@ -22,18 +24,20 @@ class RunBudget:
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
-    def from_env(cls, crawl_delay_s: float, backfill: bool = False) -> RunBudget:
-        """``FINISHERS_MAX_RUNTIME_S`` and ``FINISHERS_MAX_REQUESTS_PER_RUN`` (0: no limit).
+    def of(cls, config: CrawlConfig, crawl_delay_s: float, backfill: bool = False) -> RunBudget:
+        """``max_runtime_s`` and ``max_requests_per_run`` (``FINISHERS_MAX_RUNTIME_S``,
+        ``FINISHERS_MAX_REQUESTS_PER_RUN``; 0: no limit).
 
         The request budget defaults to what fits in ``REQUEST_SHARE_OF_RUNTIME`` of the time
         budget at the crawl delay (none without a delay, e.g. against a local server).
         """
         if backfill:
             return cls()
-        runtime = env_float("FINISHERS_MAX_RUNTIME_S", settings.MAX_RUNTIME_S) or None
-        derived = derived_max_requests(runtime, crawl_delay_s)
-        requests = int(env_float("FINISHERS_MAX_REQUESTS_PER_RUN", derived or 0)) or None
-        return cls(max_runtime_s=runtime, max_requests=requests)
+        runtime = config.max_runtime_s or None
+        requests = config.max_requests_per_run
+        if requests is None:
+            requests = derived_max_requests(runtime, crawl_delay_s)
+        return cls(max_runtime_s=runtime, max_requests=requests or None)
 
     def pages_allowed(self, requests_made: int) -> int | None:
         """Pages the run may still request (at least one: every run makes progress)."""

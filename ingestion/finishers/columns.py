@@ -1,182 +1,71 @@
-"""Explicit column types of the raw tables (see ingestion/README.md).
+"""The raw tables of ``raw_finishers``, declared once (types, keys, hints).
 
 Declared up front so that a column that is NULL in every row of a load is still created,
-with the same type on DuckDB and Postgres.
+with the same type on DuckDB and Postgres, and so that a first run creates every table.
+``tests/finishers/test_contract.py`` ties ``dbt_project/models/staging/finishers/
+_finishers__sources.yml`` and ingestion/README.md to these declarations.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from ingestion.raw_tables import RawTable, columns, model_columns
 
-TEXT, BIGINT, DOUBLE, BOOL = "text", "bigint", "double", "bool"
-DATE, TS = "date", "timestamp"
+from .models import Race
 
-
-def _cols(spec: dict[str, str], **hints: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {
-        name: {"data_type": data_type, "nullable": True, **hints.get(name, {})}
-        for name, data_type in spec.items()
-    }
-
-
-_KEY = {"nullable": False, "primary_key": True}
-
-EVENT_COLUMNS = _cols(
-    {
-        "id": TEXT,
-        "short_id": TEXT,
-        "slug": TEXT,
-        "url": TEXT,
-        "name": TEXT,
-        "subtitle": TEXT,
-        "long_description": TEXT,
-        "description_text": TEXT,
-        "description_html": TEXT,
-        "first_edition_year": BIGINT,
-        "country_code": TEXT,
-        "country_name": TEXT,
-        "region_name": TEXT,
-        "department_name": TEXT,
-        "city": TEXT,
-        "latitude": DOUBLE,
-        "longitude": DOUBLE,
-        "coordinates_precision": TEXT,
-        "website_url": TEXT,
-        "registration_url": TEXT,
-        "facebook_url": TEXT,
-        "tags": TEXT,
-        "banner_image": TEXT,
-        "image_url": TEXT,
-        "edition_year": BIGINT,
-        "edition_status": TEXT,
-        "edition_start_date": DATE,
-        "edition_end_date": DATE,
-        "page_slug": TEXT,
-        "content_hash": TEXT,
-        "first_seen_at": TS,
-        "last_seen_at": TS,
-        "content_changed_at": TS,
-        "is_listed": BOOL,
-    },
-    id=_KEY,
+# Events that are new, changed or whose listing flipped.
+EVENT_COLUMNS = columns(
+    """id text key, short_id text, slug text, url text, name text, subtitle text,
+    long_description text, description_text text, description_html text,
+    first_edition_year bigint, country_code text, country_name text, region_name text,
+    department_name text, city text, latitude double, longitude double,
+    coordinates_precision text, website_url text, registration_url text, facebook_url text,
+    tags text, banner_image text, image_url text, edition_year bigint, edition_status text,
+    edition_start_date date, edition_end_date date, page_slug text, content_hash text,
+    first_seen_at timestamp, last_seen_at timestamp, content_changed_at timestamp,
+    is_listed bool"""
 )
 
-RACE_COLUMNS = _cols(
-    {
-        "event_id": TEXT,
-        "id": TEXT,
-        "race_id": TEXT,
-        "race_edition_id": TEXT,
-        "name": TEXT,
-        "formatted_title": TEXT,
-        "discipline": TEXT,
-        "status": TEXT,
-        "date": DATE,
-        "end_date": DATE,
-        "time": TEXT,
-        "end_time": TEXT,
-        "distance": DOUBLE,
-        "distance_unit": TEXT,
-        "elevation_gain": DOUBLE,
-        "elevation_loss": DOUBLE,
-        "itra_points": BIGINT,
-        "min_price": DOUBLE,
-        "registration_url": TEXT,
-        "last_edition_finisher_count": BIGINT,
-        "is_most_popular": BOOL,
-        "description": TEXT,
-        "activities": TEXT,
-        "content_hash": TEXT,
-        # Tombstone flag: a row with is_deleted=true removes all races of its event.
-        "is_deleted": BOOL,
-    },
-    event_id={"nullable": False, "primary_key": True, "merge_key": True},
-    id=_KEY,
-    is_deleted={"hard_delete": True},
+# All races of each re-landed event, as the page's race model has them; a row with
+# is_deleted=true (a tombstone) removes all races of its event.
+RACE_COLUMNS = columns(
+    f"""event_id text key merge_key, id text key, {model_columns(Race, skip=("id",))},
+    content_hash text, is_deleted bool hard_delete"""
 )
 
-PAGE_COLUMNS = _cols(
-    {
-        "slug": TEXT,
-        "url": TEXT,
-        "event_id": TEXT,
-        "etag": TEXT,
-        "last_modified": TEXT,
-        "sitemap_lastmod": TS,
-        "content_hash": TEXT,
-        "first_seen_at": TS,
-        "last_checked_at": TS,
-        "last_attempt_at": TS,
-        "content_changed_at": TS,
-        "last_status": BIGINT,
-        "last_outcome": TEXT,
-        "last_reason": TEXT,
-        "consecutive_failures": BIGINT,
-        "is_listed": BOOL,
-        "run_id": TEXT,
-        "check_count": BIGINT,
-        "change_count": BIGINT,
-    },
-    slug=_KEY,
+# Crawl state of every page checked.
+PAGE_COLUMNS = columns(
+    """slug text key, url text, event_id text, etag text, last_modified text,
+    sitemap_lastmod timestamp, content_hash text, first_seen_at timestamp,
+    last_checked_at timestamp, last_attempt_at timestamp, content_changed_at timestamp,
+    last_status bigint, last_outcome text, last_reason text, consecutive_failures bigint,
+    is_listed bool, run_id text, check_count bigint, change_count bigint"""
 )
 
-REJECT_COLUMNS = _cols(
-    {
-        "run_id": TEXT,
-        "url": TEXT,
-        "slug": TEXT,
-        "event_id": TEXT,
-        "http_status": BIGINT,
-        "reason": TEXT,
-        "severity": TEXT,
-        "detail": TEXT,
-        "excerpt": TEXT,
-        "rejected_at": TS,
-    }
+REJECT_COLUMNS = columns(
+    """run_id text, url text, slug text, event_id text, http_status bigint, reason text,
+    severity text, detail text, excerpt text, rejected_at timestamp"""
 )
 
-RUN_COLUMNS = _cols(
-    {
-        "run_id": TEXT,
-        "started_at": TS,
-        "finished_at": TS,
-        "duration_s": DOUBLE,
-        "base_url": TEXT,
-        "discovered": BIGINT,
-        "selected": BIGINT,
-        "fetched": BIGINT,
-        "not_modified": BIGINT,
-        "skipped_fresh": BIGINT,
-        "new": BIGINT,
-        "changed": BIGINT,
-        "unchanged": BIGINT,
-        "unlisted": BIGINT,
-        "rejected": BIGINT,
-        "failed": BIGINT,
-        "field_rejects": BIGINT,
-        "requests": BIGINT,
-        "bytes": BIGINT,
-        "refresh_policy": TEXT,
-        "status": TEXT,
-        "gone": BIGINT,
-        "due_left": BIGINT,
-        "anomaly": TEXT,
-    }
+RUN_COLUMNS = columns(
+    """run_id text, started_at timestamp, finished_at timestamp, duration_s double,
+    base_url text, discovered bigint, selected bigint, fetched bigint, not_modified bigint,
+    skipped_fresh bigint, new bigint, changed bigint, unchanged bigint, unlisted bigint,
+    rejected bigint, failed bigint, field_rejects bigint, requests bigint, bytes bigint,
+    refresh_policy text, status text, gone bigint, due_left bigint, anomaly text"""
 )
 
 # One row per site-map file read (merge on url): its validators for a conditional GET,
 # and its items, so that a 304 is served from them.
-SITEMAP_COLUMNS = _cols(
-    {
-        "url": TEXT,
-        "etag": TEXT,
-        "last_modified": TEXT,
-        "kind": TEXT,
-        "items": TEXT,
-        "entries": BIGINT,
-        "fetched_at": TS,
-        "checked_at": TS,
-        "run_id": TEXT,
-    },
-    url=_KEY,
+SITEMAP_COLUMNS = columns(
+    """url text key, etag text, last_modified text, kind text, items text, entries bigint,
+    fetched_at timestamp, run_id text"""
 )
+
+EVENTS = RawTable("events", EVENT_COLUMNS, "merge")
+RACES = RawTable("races", RACE_COLUMNS, "merge")
+PAGES = RawTable("pages", PAGE_COLUMNS, "merge")
+REJECTS = RawTable("rejects", REJECT_COLUMNS)
+INGEST_RUNS = RawTable("ingest_runs", RUN_COLUMNS)
+SITEMAPS = RawTable("sitemaps", SITEMAP_COLUMNS, "merge")
+RAW_TABLES = (EVENTS, RACES, PAGES, REJECTS, INGEST_RUNS, SITEMAPS)
+TABLES = {table.name: table.columns for table in RAW_TABLES}

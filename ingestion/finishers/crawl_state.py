@@ -184,46 +184,15 @@ def read_rows(
         conn.close()
 
 
-_SQL_TYPES = {
-    "duckdb": {
-        "text": "VARCHAR",
-        "bigint": "BIGINT",
-        "double": "DOUBLE",
-        "bool": "BOOLEAN",
-        "date": "DATE",
-        "timestamp": "TIMESTAMP WITH TIME ZONE",
-    },
-    "postgres": {
-        "text": "VARCHAR",
-        "bigint": "BIGINT",
-        "double": "DOUBLE PRECISION",
-        "bool": "BOOLEAN",
-        "date": "DATE",
-        "timestamp": "TIMESTAMP WITH TIME ZONE",
-    },
-}
-
-
-def ensure_tables(warehouse: Warehouse, tables: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
-    """Create the contract's tables that no load has created yet (dlt skips empty ones).
-
-    dlt only creates a table once a row reaches it; dbt sources need every table from the
-    first run on. Later loads find the columns in place and add nothing.
-    """
-    types = _SQL_TYPES[warehouse.kind]
-    created = []
+def missing_tables(warehouse: Warehouse, names: list[str]) -> frozenset[str]:
+    """The tables of ``names`` that the warehouse does not have yet."""
     conn = warehouse.connect()
     try:
         cur = conn.cursor()
-        cur.execute(f"CREATE SCHEMA IF NOT EXISTS {DATASET_NAME}")
-        for table, columns in tables.items():
-            if _existing_columns(cur, table):
-                continue
-            defs = [f'"{name}" {types[col["data_type"]]}' for name, col in columns.items()]
-            defs += ['"_dlt_load_id" VARCHAR NOT NULL', '"_dlt_id" VARCHAR NOT NULL']
-            cur.execute(f'CREATE TABLE {DATASET_NAME}."{table}" ({", ".join(defs)})')
-            created.append(table)
-        conn.commit()
+        cur.execute(
+            "SELECT table_name FROM information_schema.tables "
+            f"WHERE table_schema = '{DATASET_NAME}'"
+        )
+        return frozenset(names) - {row[0] for row in cur.fetchall()}
     finally:
         conn.close()
-    return created

@@ -20,23 +20,11 @@ import urllib3
 from dlt.sources.helpers.requests import Client
 
 from . import settings
+from .config import CrawlConfig
+
+FetchConfig = CrawlConfig  # the fetcher reads the politeness and limit fields
 
 TRANSIENT_STATUSES = frozenset(settings.RETRY_STATUS_CODES) | {408}
-
-
-@dataclass(frozen=True)
-class FetchConfig:
-    base_url: str
-    user_agent: str = settings.DEFAULT_USER_AGENT
-    crawl_delay_s: float = settings.DEFAULT_CRAWL_DELAY_S
-    concurrency: int = settings.DEFAULT_CONCURRENCY
-    connect_timeout_s: float = settings.CONNECT_TIMEOUT_S
-    read_timeout_s: float = settings.READ_TIMEOUT_S
-    body_deadline_s: float = settings.BODY_DEADLINE_S
-    max_body_bytes: int = settings.MAX_BODY_BYTES
-    max_attempts: int = settings.MAX_ATTEMPTS
-    backoff_factor: float = settings.BACKOFF_FACTOR
-    max_retry_delay_s: float = settings.MAX_RETRY_DELAY_S
 
 
 @dataclass

@@ -9,12 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from ingestion.html_text import plain_text
+
+
+def _not_blank(name: str) -> str:
+    if not plain_text(name):
+        raise ValueError("event name is blank (or only markup)")
+    return name
 
 
 class SourceModel(BaseModel):
@@ -117,7 +130,7 @@ class Race(SourceModel):
 
 class Event(SourceModel):
     id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    name: Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
     short_id: str | None = None
     slug: str | None = None
     subtitle: str | None = None
@@ -130,13 +143,6 @@ class Event(SourceModel):
     links: Links | None = None
     tags: list[str] | None = None
     banner_image: str | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _name_not_blank(cls, value: str) -> str:
-        if not plain_text(value):
-            raise ValueError("event name is blank (or only markup)")
-        return value
 
 
 class PageProps(SourceModel):

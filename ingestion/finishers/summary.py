@@ -7,41 +7,26 @@ stopped it, ``anomaly`` says why); ``interrupted``; ``failed``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
+
+from ingestion.run_record import run_record
+
+from .columns import RUN_COLUMNS
+
+_Record = run_record(
+    "_Record", RUN_COLUMNS, run_id="", base_url="", refresh_policy="", status="running"
+)
 
 
 @dataclass
-class CrawlSummary:
-    run_id: str = ""
-    base_url: str = ""
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    duration_s: float = 0.0
-    discovered: int = 0
-    selected: int = 0
-    fetched: int = 0
-    not_modified: int = 0
-    skipped_fresh: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    unlisted: int = 0
-    rejected: int = 0
-    failed: int = 0
-    field_rejects: int = 0
-    requests: int = 0
-    bytes: int = 0
-    gone: int = 0
-    due_left: int = 0
-    refresh_policy: str = ""
-    status: str = "running"
-    anomaly: str | None = None
-    batches: int = 0
+class CrawlSummary(_Record):  # type: ignore[misc,valid-type]
+    """One field per column of ``raw_finishers.ingest_runs`` (columns.RUN_COLUMNS)."""
+
+    batches: int = 0  # loads this run made (not landed)
 
     def row(self) -> dict[str, Any]:
-        row = asdict(self)
+        row = super().row()
         row.pop("batches")
         return row
 
@@ -64,11 +49,10 @@ class CrawlSummary:
             ("field_rejects", "fields nulled"),
             ("requests", "HTTP requests"),
         ]
-        width = max(len(label) for _, label in labels) + 2
-        lines = [f"finishers crawl {self.run_id} — {self.status} — {self.base_url}"]
-        lines += [f"  {label:<{width}}{getattr(self, key):>10,}" for key, label in labels]
+        title = f"finishers crawl {self.run_id} — {self.status} — {self.base_url}"
+        lines, width = self.counter_lines(title, labels)
         lines.append(f"  {'bytes downloaded':<{width}}{self.bytes:>10,}")
-        lines.append(f"  {'duration':<{width}}{self.duration_s:>9.1f}s")
+        lines.append(self.duration_line(width))
         lines.append(f"  refresh policy: {self.refresh_policy}")
         if self.status == "partial_budget":
             lines.append(

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
-
-from ingestion.env import EnvSettingError
+from ingestion.cli import run_step, step_parser
 from ingestion.geocoding import run_geocoding, settings
 from ingestion.geocoding.gazetteer import GazetteerError
 from ingestion.warehouse import WarehouseError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m ingestion.geocoding",
-        description="Geocode raw_finishers.events into raw_geocoding (warehouse: DBT_TARGET).",
+    parser = step_parser(
+        "ingestion.geocoding",
+        "Geocode raw_finishers.events into raw_geocoding (warehouse: DBT_TARGET).",
     )
     parser.add_argument(
         "--provider",
@@ -22,13 +19,12 @@ def main(argv: list[str] | None = None) -> int:
         help="overrides GEOCODER (default: offline)",
     )
     args = parser.parse_args(argv)
-    try:
-        summary = run_geocoding(args.provider)
-    except (GazetteerError, EnvSettingError, WarehouseError) as exc:
-        print(f"geocoding: cannot run: {exc}", file=sys.stderr)
-        return 2
-    print(summary.table())
-    return 0
+    return run_step(
+        "geocoding",
+        lambda: run_geocoding(args.provider),
+        cannot_run=(GazetteerError, WarehouseError),
+        resumable=False,
+    )
 
 
 if __name__ == "__main__":

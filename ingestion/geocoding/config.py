@@ -1,4 +1,4 @@
-"""Run configuration, read once from the environment (defaults in ``settings``).
+"""Run configuration, resolved once by dlt's providers (defaults in ``settings``).
 
 ``GEOCODER`` picks the provider; ``GEOCODING_*`` variables point the online providers at
 another server (the tests use a local one), set the User-Agent and the politeness limits.
@@ -10,13 +10,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingestion.config import first_broken, setting_values
 from ingestion.env import EnvSettingError
-from ingestion.env import env_float as _float
-from ingestion.env import env_str as _str
 from ingestion.geocoding import settings
 
 if TYPE_CHECKING:
     from ingestion.geocoding.online import CallPolicy
+
+
+# Fields whose documented variable is not GEOCODING_<FIELD>.
+ALIASES = {"provider": "GEOCODER", "gazetteer_path": "GEOCODING_GAZETTEER"}
 
 
 class ConfigError(EnvSettingError):
@@ -43,16 +46,23 @@ class GeocodingConfig:
     source: str = settings.EVENTS_SOURCE
 
     def __post_init__(self) -> None:
-        if self.provider not in settings.PROVIDERS:
-            raise ConfigError(
-                f"GEOCODER={self.provider!r}: expected one of {', '.join(settings.PROVIDERS)}"
-            )
-        if not 0 <= self.nearest_commune_max_m <= 20_000:
-            raise ConfigError(
-                f"GEOCODING_NEAREST_COMMUNE_MAX_M={self.nearest_commune_max_m}: expected 0 to 20000"
-            )
-        if self.nominatim_min_delay_s < 1.0 and self.nominatim_domain == settings.NOMINATIM_DOMAIN:
-            raise ConfigError("the public Nominatim allows at most 1 request per second")
+        public_nominatim = self.nominatim_domain == settings.NOMINATIM_DOMAIN
+        first_broken(
+            ConfigError,
+            (
+                self.provider in settings.PROVIDERS,
+                f"GEOCODER={self.provider!r}: expected one of {', '.join(settings.PROVIDERS)}",
+            ),
+            (
+                0 <= self.nearest_commune_max_m <= 20_000,
+                f"GEOCODING_NEAREST_COMMUNE_MAX_M={self.nearest_commune_max_m}: "
+                "expected 0 to 20000",
+            ),
+            (
+                self.nominatim_min_delay_s >= 1.0 or not public_nominatim,
+                "the public Nominatim allows at most 1 request per second",
+            ),
+        )
 
     def call_policy(self, min_delay_s: float) -> CallPolicy:
         """Spacing, retries and circuit breaking of an online provider."""
@@ -71,30 +81,9 @@ class GeocodingConfig:
 
     @classmethod
     def from_env(cls) -> GeocodingConfig:
-        return cls(
-            provider=_str("GEOCODER", settings.DEFAULT_PROVIDER).strip().lower(),
-            gazetteer_path=Path(_str("GEOCODING_GAZETTEER", str(settings.GAZETTEER_PATH))),
-            nearest_commune_max_m=_float(
-                "GEOCODING_NEAREST_COMMUNE_MAX_M", settings.NEAREST_COMMUNE_MAX_M
-            ),
-            geoplateforme_domain=_str(
-                "GEOCODING_GEOPLATEFORME_DOMAIN", settings.GEOPLATEFORME_DOMAIN
-            ),
-            geoplateforme_scheme=_str("GEOCODING_GEOPLATEFORME_SCHEME", "https"),
-            geoplateforme_min_delay_s=_float(
-                "GEOCODING_GEOPLATEFORME_MIN_DELAY_S", settings.GEOPLATEFORME_MIN_DELAY_S
-            ),
-            nominatim_domain=_str("GEOCODING_NOMINATIM_DOMAIN", settings.NOMINATIM_DOMAIN),
-            nominatim_scheme=_str("GEOCODING_NOMINATIM_SCHEME", "https"),
-            nominatim_min_delay_s=_float(
-                "GEOCODING_NOMINATIM_MIN_DELAY_S", settings.NOMINATIM_MIN_DELAY_S
-            ),
-            user_agent=_str("GEOCODING_USER_AGENT", settings.USER_AGENT),
-            timeout_s=_float("GEOCODING_TIMEOUT_S", settings.REQUEST_TIMEOUT_S),
-            max_retries=int(_float("GEOCODING_MAX_RETRIES", settings.MAX_RETRIES)),
-            backoff_s=_float("GEOCODING_BACKOFF_S", settings.RETRY_BACKOFF_S),
-            max_retry_after_s=_float("GEOCODING_MAX_RETRY_AFTER_S", settings.MAX_RETRY_AFTER_S),
-            max_failures_in_a_row=int(
-                _float("GEOCODING_MAX_FAILURES_IN_A_ROW", settings.MAX_FAILURES_IN_A_ROW)
-            ),
-        )
+        """Resolved by dlt (:mod:`ingestion.config`): ``SOURCES__GEOCODING__<FIELD>``, the
+        documented ``GEOCODER`` / ``GEOCODING_*`` variables, ``[sources.geocoding]``."""
+        values = setting_values(cls, "geocoding", "GEOCODING_", ALIASES, frozenset({"source"}))
+        if "provider" in values:
+            values["provider"] = values["provider"].strip().lower()
+        return cls(**values)

@@ -110,3 +110,17 @@ def test_crawler_parser_reads_generated_pages(cat: Catalogue) -> None:
             assert page.event_id == cat.page_props(index, 1)["event"]["id"]
             parsed += 1
     assert parsed >= 45
+
+
+def test_catalogue_pages_have_the_demo_snapshot_shape(cat: Catalogue) -> None:
+    """The bench crawls pages of the same shape as the demo snapshot (one fake site)."""
+    from ingestion.finishers.snapshot.build_snapshot import snapshot_events
+
+    demo = snapshot_events()
+    demo_event_keys = set.intersection(*(set(p["event"]) for p in demo))
+    demo_race_keys = {key for p in demo for r in p["races"] for key in r}
+    for index in range(40):
+        props = cat.page_props(index, 1)
+        assert set(props) == set(demo[0]), index
+        assert demo_event_keys <= set(props["event"]), index
+        assert all(set(r) == demo_race_keys for r in props["races"]), index

@@ -15,7 +15,7 @@ from ingestion.finishers.snapshot.server import serve_site
 from ingestion.geocoding import run_geocoding
 from ingestion.run_summary import render
 from ingestion.warehouse import current_warehouse
-from tests.dbt.helpers import query, relation, run_dbt
+from tests.dbt.helpers import BUILD_WITHOUT_UNIT_TESTS, mart_contents, query, relation, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +59,7 @@ def test_two_nights_update_in_place_unlist_and_keep_history(
     _crawl_races()
     run_sync()
     run_geocoding("offline")
-    output = run_dbt(["build"], tmp_path)
+    output = run_dbt(BUILD_WITHOUT_UNIT_TESTS, tmp_path)
     assert "WARN=0" in output  # the agreement test passes: above 99 %
     pois = query(
         f"select source, count(*), sum(case when is_active then 1 else 0 end) "
@@ -92,7 +92,7 @@ def test_two_nights_update_in_place_unlist_and_keep_history(
     second = run_sync("full")
     assert (second.new, second.changed, second.unlisted) == (3, 5, 3)
     run_geocoding("offline")
-    run_dbt(["build"], tmp_path)
+    run_dbt(BUILD_WITHOUT_UNIT_TESTS, tmp_path)
 
     ids1 = {r["equip_numero"]: r for r in night1 if r["equip_numero"]}
     ids2 = {r["equip_numero"] for r in night2 if r["equip_numero"]}
@@ -131,6 +131,11 @@ def test_two_nights_update_in_place_unlist_and_keep_history(
     )
     assert registered == [(2,)]
     assert "(full): ok" in _summary()
+    # an installation that moved leaves no orphan address: the incremental marts are what a
+    # full rebuild gives
+    after_night2 = mart_contents()
+    run_dbt([*BUILD_WITHOUT_UNIT_TESTS, "--full-refresh"], tmp_path)
+    assert mart_contents() == after_night2
 
 
 def test_agreement_test_warns_past_one_percent(
@@ -146,7 +151,9 @@ def test_agreement_test_warns_past_one_percent(
     _crawl_races()
     run_sync()
     run_geocoding("offline")
-    output = run_dbt(["build", "--select", "+assert_data_es_geocoding_agreement"], tmp_path)
+    output = run_dbt(
+        [*BUILD_WITHOUT_UNIT_TESTS, "--select", "+assert_data_es_geocoding_agreement"], tmp_path
+    )
     assert "WARN 1 assert_data_es_geocoding_agreement" in output
     figure = _summary()
     assert f"{len(shifted) + 1} of 125 located installations disagree" in figure

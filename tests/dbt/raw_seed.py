@@ -10,215 +10,80 @@ and poi_locations are replaced by key, races are replaced per parent event (merg
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from ingestion import geocoding
+from ingestion.finishers import columns as finishers_columns
 from ingestion.html_text import plain_description, sanitized_html
 
+#: SQL types of the dlt data types whose names differ (text, bigint and date do not).
+_SQL_TYPES = {
+    "double": "double precision",
+    "bool": "boolean",
+    "timestamp": "timestamp with time zone",
+}
+_DLT_COLUMNS = {"_dlt_load_id": "text", "_dlt_id": "text"}
+_LOADS = {
+    "load_id": "text",
+    "schema_name": "text",
+    "status": "bigint",
+    "inserted_at": "timestamp with time zone",
+    "schema_version_hash": "text",
+}
+
+
+def _table(columns: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """A raw table as dlt lands it: the declared columns, then dlt's own two."""
+    types = {name: c["data_type"] for name, c in columns.items()}
+    return {name: _SQL_TYPES.get(t, t) for name, t in types.items()} | _DLT_COLUMNS
+
+
+#: The raw tables, from the declarations the ingestion lands them with.
 RAW_TABLES: dict[str, dict[str, str]] = {
-    "raw_finishers.events": {
-        "id": "text",
-        "short_id": "text",
-        "slug": "text",
-        "url": "text",
-        "name": "text",
-        "subtitle": "text",
-        "long_description": "text",
-        "description_text": "text",
-        "description_html": "text",
-        "first_edition_year": "bigint",
-        "country_code": "text",
-        "country_name": "text",
-        "region_name": "text",
-        "department_name": "text",
-        "city": "text",
-        "latitude": "double precision",
-        "longitude": "double precision",
-        "coordinates_precision": "text",
-        "website_url": "text",
-        "registration_url": "text",
-        "facebook_url": "text",
-        "tags": "text",
-        "banner_image": "text",
-        "image_url": "text",
-        "edition_year": "bigint",
-        "edition_status": "text",
-        "edition_start_date": "date",
-        "edition_end_date": "date",
-        "page_slug": "text",
-        "content_hash": "text",
-        "first_seen_at": "timestamp with time zone",
-        "last_seen_at": "timestamp with time zone",
-        "content_changed_at": "timestamp with time zone",
-        "is_listed": "boolean",
-        "_dlt_load_id": "text",
-        "_dlt_id": "text",
-    },
-    "raw_finishers.races": {
-        "event_id": "text",
-        "id": "text",
-        "race_id": "text",
-        "race_edition_id": "text",
-        "name": "text",
-        "formatted_title": "text",
-        "discipline": "text",
-        "status": "text",
-        "date": "date",
-        "end_date": "date",
-        "time": "text",
-        "end_time": "text",
-        "distance": "double precision",
-        "distance_unit": "text",
-        "elevation_gain": "double precision",
-        "elevation_loss": "double precision",
-        "itra_points": "bigint",
-        "min_price": "double precision",
-        "registration_url": "text",
-        "last_edition_finisher_count": "bigint",
-        "is_most_popular": "boolean",
-        "description": "text",
-        "activities": "text",
-        "content_hash": "text",
-        "is_deleted": "boolean",
-        "_dlt_load_id": "text",
-        "_dlt_id": "text",
-    },
-    "raw_finishers._dlt_loads": {
-        "load_id": "text",
-        "schema_name": "text",
-        "status": "bigint",
-        "inserted_at": "timestamp with time zone",
-        "schema_version_hash": "text",
-    },
-    "raw_finishers.pages": {
-        "slug": "text",
-        "url": "text",
-        "etag": "text",
-        "last_modified": "text",
-        "sitemap_lastmod": "text",
-        "last_checked_at": "timestamp with time zone",
-        "last_outcome": "text",
-        "is_listed": "boolean",
-        "check_count": "bigint",
-        "change_count": "bigint",
-        "_dlt_load_id": "text",
-        "_dlt_id": "text",
-    },
-    "raw_finishers.rejects": {
-        "run_id": "text",
-        "url": "text",
-        "slug": "text",
-        "http_status": "bigint",
-        "reason": "text",
-        "severity": "text",
-        "detail": "text",
-        "excerpt": "text",
-        "rejected_at": "timestamp with time zone",
-        "_dlt_load_id": "text",
-        "_dlt_id": "text",
-    },
-    "raw_finishers.ingest_runs": {
-        "run_id": "text",
-        "started_at": "timestamp with time zone",
-        "finished_at": "timestamp with time zone",
-        "duration_s": "double precision",
-        "base_url": "text",
-        "discovered": "bigint",
-        "selected": "bigint",
-        "fetched": "bigint",
-        "not_modified": "bigint",
-        "skipped_fresh": "bigint",
-        "new": "bigint",
-        "changed": "bigint",
-        "unchanged": "bigint",
-        "unlisted": "bigint",
-        "rejected": "bigint",
-        "failed": "bigint",
-        "requests": "bigint",
-        "bytes": "bigint",
-        "status": "text",
-        "gone": "bigint",
-        "due_left": "bigint",
-        "anomaly": "text",
-        "_dlt_load_id": "text",
-        "_dlt_id": "text",
-    },
-    "raw_geocoding.poi_locations": {
-        "source": "text",
-        "original_id": "text",
-        "latitude": "double precision",
-        "longitude": "double precision",
-        "precision": "text",
-        "insee_code": "text",
-        "arrondissement_code": "text",
-        "commune_name": "text",
-        "postal_code": "text",
-        "department_code": "text",
-        "department_name": "text",
-        "region_code": "text",
-        "region_name": "text",
-        "country_code": "text",
-        "label": "text",
-        "street": "text",
-        "housenumber": "text",
-        "match": "text",
-        "match_distance_m": "double precision",
-        "geocoder": "text",
-        "status": "text",
-        "reason": "text",
-        "department_mismatch": "boolean",
-        "geocoded_at": "timestamp with time zone",
-        "_dlt_load_id": "text",
-        "_dlt_id": "text",
-    },
-    "raw_geocoding._dlt_loads": {
-        "load_id": "text",
-        "schema_name": "text",
-        "status": "bigint",
-        "inserted_at": "timestamp with time zone",
-        "schema_version_hash": "text",
-    },
-    "raw_geocoding.geocoded_points": {
-        "point_key": "text",
-        "provider": "text",
-        "kind": "text",
-        "payload": "text",
-        "insee_code": "text",
-        "postal_code": "text",
-        "commune_name": "text",
-        "country_code": "text",
-        "geocoded_at": "timestamp with time zone",
-        "_dlt_load_id": "text",
-        "_dlt_id": "text",
-    },
-    "raw_geocoding.geocoding_runs": {
-        "run_id": "text",
-        "provider": "text",
-        "started_at": "timestamp with time zone",
-        "finished_at": "timestamp with time zone",
-        "seen": "bigint",
-        "cached": "bigint",
-        "geocoded": "bigint",
-        "failed": "bigint",
-        "_dlt_load_id": "text",
-        "_dlt_id": "text",
-    },
+    "raw_finishers.events": _table(finishers_columns.EVENT_COLUMNS),
+    "raw_finishers.races": _table(finishers_columns.RACE_COLUMNS),
+    "raw_finishers._dlt_loads": _LOADS,
+    "raw_finishers.pages": _table(finishers_columns.PAGE_COLUMNS),
+    "raw_finishers.rejects": _table(finishers_columns.REJECT_COLUMNS),
+    "raw_finishers.ingest_runs": _table(finishers_columns.RUN_COLUMNS),
+    "raw_geocoding.poi_locations": _table(geocoding.POI_COLUMNS),
+    "raw_geocoding._dlt_loads": _LOADS,
+    "raw_geocoding.geocoded_points": _table(geocoding.POINT_COLUMNS),
+    "raw_geocoding.geocoding_runs": _table(geocoding.RUN_COLUMNS),
 }
 
 BASE = "https://www.finishers.com"
-E_VOSGES = "3f1c2a9e-7b41-4c1e-9a55-0d2f6e8b1a01"
-E_LEMAN = "b25e8f40-13c6-4a7d-b0e2-5c9d7a3e2b02"
-E_PARIS = "e3000000-0000-4000-8000-000000000003"
-E_GONE = "e4000000-0000-4000-8000-000000000004"
-E_NEW = "e5000000-0000-4000-8000-000000000005"
-E_QUIET = "e6000000-0000-4000-8000-000000000006"
-R_LEMAN_6H = "c7d8e9f0-0002-4a1b-9c2d-555555555555"
-R_PARIS_10 = "r3000000-0000-4000-8000-000000000002"
+#: The hand-written nights: rows of ``raw_seed.json`` hold what differs from the defaults below.
+_NIGHTS: dict[str, dict[str, list[dict[str, Any]]]] = json.loads(
+    Path(__file__).with_name("raw_seed.json").read_text(encoding="utf-8")
+)
 
 
-def _event(eid: str, slug: str, name: str, **kw: Any) -> dict[str, Any]:
+def _event_id(slug: str) -> str:
+    return next(e["id"] for n in _NIGHTS.values() for e in n["events"] if e["slug"] == slug)
+
+
+def _race_id(event_id: str, title: str) -> str:
+    races = (r for n in _NIGHTS.values() for r in n["races"] if r["event_id"] == event_id)
+    return next(r["id"] for r in races if r["title"] == title)
+
+
+E_VOSGES = _event_id("trail-des-cretes-vosgiennes")
+E_LEMAN = _event_id("triathlon-du-lac-leman-geneve")
+E_PARIS = _event_id("10-km-de-paris-centre")
+E_GONE = _event_id("corrida-disparue")
+E_NEW = _event_id("marche-nordique-nouvelle")
+E_QUIET = _event_id("20-km-tranquilles")
+R_LEMAN_6H = _race_id(E_LEMAN, "Course 6 h")
+R_PARIS_10 = _race_id(E_PARIS, "Trail urbain 18 km")
+
+
+def _event(id: str, slug: str, name: str, **kw: Any) -> dict[str, Any]:
     row = {
-        "id": eid,
+        "id": id,
         "short_id": slug[:5],
         "slug": slug,
         "url": f"{BASE}/course/{slug}",
@@ -255,12 +120,12 @@ def _event(eid: str, slug: str, name: str, **kw: Any) -> dict[str, Any]:
     return row
 
 
-def _race(event_id: str, rid: str, title: str, discipline: str, **kw: Any) -> dict[str, Any]:
+def _race(event_id: str, id: str, title: str, discipline: str, **kw: Any) -> dict[str, Any]:
     row = {
         "event_id": event_id,
-        "id": rid,
-        "race_id": f"r-{rid[:8]}",
-        "race_edition_id": f"re-{rid[:8]}",
+        "id": id,
+        "race_id": f"r-{id[:8]}",
+        "race_edition_id": f"re-{id[:8]}",
         "name": title,
         "formatted_title": title,
         "discipline": discipline,
@@ -285,190 +150,33 @@ def _race(event_id: str, rid: str, title: str, discipline: str, **kw: Any) -> di
     return row
 
 
-def night1() -> dict[str, list[dict[str, Any]]]:
-    events = [
-        _event(
-            E_VOSGES,
-            "trail-des-cretes-vosgiennes",
-            "Trail des Crêtes Vosgiennes",
-            subtitle="Sur les hauteurs du massif",
-            long_description=(
-                "<p>Trois parcours sur les <strong>crêtes</strong> entre lacs &amp; forêts."
-                "</p><p>Ravitaillements tous les 10&nbsp;km &#8211; l&#39;eau &lt;gratuite&gt;"
-                " &quot;offerte&quot;.</p>"
-            ),
-            first_edition_year=2011,
-            region_name="Grand Est",
-            department_name="Vosges",
-            city="Gérardmer",
-            latitude=48.0712,
-            longitude=6.8779,
-            coordinates_precision="point",
-            website_url="https://www.trail-cretes-vosgiennes.example/",
-            registration_url="https://www.njuko.example/tcv-2027",
-            tags="off-road,mountain,forest,lake",
-            banner_image="events/europe/france/tcv_banner_x1y2z3",
-            image_url="https://res.cloudinary.com/kavval/image/upload/events/europe/france/tcv_banner_x1y2z3",
-        ),
-        _event(
-            E_LEMAN,
-            "triathlon-du-lac-leman-geneve",
-            "Triathlon du Lac Léman",
-            country_code="CH",
-            country_name="Suisse",
-            region_name="Genève",
-            city="Genève",
-            latitude=46.2044,
-            longitude=6.1432,
-            coordinates_precision="city",
-            website_url="https://www.tri-leman.example/",
-            tags="lake,city",
-            edition_status="confirmed",
-            edition_start_date="2027-08-29",
-            edition_end_date="2027-08-29",
-        ),
-        _event(
-            E_PARIS,
-            "10-km-de-paris-centre",
-            "  10 km de Paris Centre  ",
-            region_name="Île-de-France",
-            department_name="Paris",
-            city="Paris",
-            latitude=48.8566,
-            longitude=2.3522,
-            coordinates_precision="city",
-            tags="capitals-big-cities",
-        ),
-        _event(E_GONE, "corrida-disparue", "Corrida disparue", city="Lyon"),
-        _event(
-            E_QUIET, "20-km-tranquilles", "20 km tranquilles", country_code="be", city="Bruxelles"
-        ),
-    ]
-    races = [
-        _race(
-            E_VOSGES,
-            "9a0b1c2d-0001-4e5f-8a9b-111111111111",
-            "Trail 62 km",
-            "trail",
-            status="tba",
-            distance=62000.0,
-            elevation_gain=2850.0,
-            elevation_loss=2850.0,
-            itra_points=3,
-            min_price=58.0,
-            registration_url="https://www.njuko.example/tcv-2027/62",
-        ),
-        _race(
-            E_VOSGES,
-            "9a0b1c2d-0002-4e5f-8a9b-222222222222",
-            "Trail 23 km",
-            "trail",
-            status="tba",
-            distance=23.0,
-            distance_unit="kilometers",
-            elevation_gain=0.0,
-        ),
-        _race(
-            E_VOSGES,
-            "9a0b1c2d-0003-4e5f-8a9b-333333333333",
-            "Course enfants 1,5 km",
-            "trail",
-            status="tba",
-            distance=1500.0,
-        ),
-        _race(
-            E_LEMAN,
-            "c7d8e9f0-0001-4a1b-9c2d-444444444444",
-            "Triathlon M",
-            "triathlon",
-            distance=51.5,
-            distance_unit="kilometers",
-            elevation_gain=150.0,
-            elevation_loss=150.0,
-            min_price=95.0,
-        ),
-        _race(E_LEMAN, R_LEMAN_6H, "Course 6 h", "road", distance=360.0, distance_unit="minutes"),
-        _race(
-            E_PARIS,
-            "r3000000-0000-4000-8000-000000000001",
-            "Semi 13.1 miles",
-            "road",
-            status="cancelled",
-            distance=13.1,
-            distance_unit="miles",
-        ),
-        _race(
-            E_PARIS,
-            R_PARIS_10,
-            "Trail urbain 18 km",
-            "trail",
-            distance=18000.0,
-            elevation_gain=16660.0,
-            elevation_loss=120.0,
-        ),
-        _race(
-            E_PARIS,
-            "r3000000-0000-4000-8000-000000000003",
-            "Hockey subaquatique",
-            "underwater_hockey",
-            distance=None,
-            distance_unit=None,
-        ),
-        _race(
-            E_GONE, "r4000000-0000-4000-8000-000000000001", "Corrida 5 km", "road", distance=5000.0
-        ),
-    ]
-    locations = [
-        _location(
-            E_VOSGES, 48.0712, 6.8779, "point", "88196", "88400", "Gérardmer", "88", "Vosges"
-        ),
-        _location(E_LEMAN, 46.2044, 6.1432, "city", None, None, None, None, None, country="CH"),
-        _location(
-            E_PARIS, 48.8566, 2.3522, "city", "75056", "75001", "Paris", "75", "Paris", arr="75101"
-        ),
-    ]
-    return {"events": events, "races": races, "locations": locations}
+def _location(original_id: str, **found: Any) -> dict[str, Any]:
+    """A finishers event's geocoded point; ``found``: the point and what the gazetteer gave."""
+    matched = found.get("insee_code") is not None
+    row: dict[str, Any] = dict.fromkeys(geocoding.POI_COLUMNS)
+    row.update(source="finishers", original_id=original_id, country_code="FR", geocoder="offline")
+    row.update(found)
+    row.update(
+        match="polygon" if matched else None,
+        status="ok" if matched else "partial",
+        reason=None if matched else "outside_france",
+        department_mismatch=False,
+        geocoded_at="2026-11-27T01:00:00+00:00",
+    )
+    return row
 
 
-def _location(
-    original_id: str,
-    lat: float,
-    lon: float,
-    precision: str,
-    insee: str | None,
-    postal: str | None,
-    commune: str | None,
-    dep: str | None,
-    dep_name: str | None,
-    country: str = "FR",
-    arr: str | None = None,
-) -> dict[str, Any]:
+def _rows(night: str) -> dict[str, list[dict[str, Any]]]:
+    data = _NIGHTS[night]
     return {
-        "source": "finishers",
-        "original_id": original_id,
-        "latitude": lat,
-        "longitude": lon,
-        "precision": precision,
-        "insee_code": insee,
-        "arrondissement_code": arr,
-        "commune_name": commune,
-        "postal_code": postal,
-        "department_code": dep,
-        "department_name": dep_name,
-        "region_code": None,
-        "region_name": None,
-        "country_code": country,
-        "label": None,
-        "street": None,
-        "housenumber": None,
-        "match": "polygon" if insee else None,
-        "match_distance_m": None,
-        "geocoder": "offline",
-        "status": "ok" if insee else "partial",
-        "reason": None if insee else "outside_france",
-        "department_mismatch": False,
-        "geocoded_at": "2026-11-27T01:00:00+00:00",
+        "events": [_event(**e) for e in data["events"]],
+        "races": [_race(**r) for r in data["races"]],
+        "locations": [_location(**loc) for loc in data["locations"]],
     }
+
+
+def night1() -> dict[str, list[dict[str, Any]]]:
+    return _rows("night1")
 
 
 def night2_changes() -> dict[str, list[dict[str, Any]]]:
@@ -490,34 +198,12 @@ def night2_changes() -> dict[str, list[dict[str, Any]]]:
     leman_races = [r for r in copy.deepcopy(races_of[E_LEMAN]) if r["id"] != R_LEMAN_6H]
     gone = copy.deepcopy(by_id[E_GONE])
     gone.update(is_listed=False)
-    new = _event(E_NEW, "marche-nordique-nouvelle", "Marche nordique nouvelle", city="Nancy")
-    new_races = [
-        _race(
-            E_NEW,
-            "r5000000-0000-4000-8000-000000000001",
-            "Marche 8 km",
-            "nordic",
-            distance=8.0,
-            distance_unit="kilometers",
-        ),
-    ]
+    new = _rows("night2_new")
     return {
-        "events": [renamed, remeasured, removed, gone, new],
-        "races": copy.deepcopy(races_of[E_VOSGES]) + paris_races + leman_races + new_races,
+        "events": [renamed, remeasured, removed, gone, *new["events"]],
+        "races": copy.deepcopy(races_of[E_VOSGES]) + paris_races + leman_races + new["races"],
         "relanded_race_parents": [E_VOSGES, E_PARIS, E_LEMAN, E_NEW],
-        "locations": [
-            _location(
-                E_NEW,
-                48.6921,
-                6.1844,
-                "city",
-                "54395",
-                "54000",
-                "Nancy",
-                "54",
-                "Meurthe-et-Moselle",
-            )
-        ],
+        "locations": new["locations"],
     }
 
 
@@ -673,10 +359,8 @@ def unlocated_changes() -> dict[str, list[dict[str, Any]]]:
     event.update(
         latitude=None, longitude=None, coordinates_precision=None, content_hash="h-paris-4"
     )
-    location = _location(E_PARIS, 0.0, 0.0, "city", None, None, None, None, None)
-    location.update(
-        latitude=None, longitude=None, precision=None, country_code=None, status="no_location"
-    )
+    location = _location(original_id=E_PARIS, country_code=None)
+    location.update(status="no_location")
     return {**paris, "locations": [location]}
 
 

@@ -7,6 +7,7 @@ subprocess (target/ and logs/ in the test's tmp folder).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from ingestion.finishers.snapshot.server import serve_site
 from ingestion.geocoding import run_geocoding
 
 from .helpers import (
+    BUILD_WITHOUT_UNIT_TESTS,
     assert_log_clean,
     assert_no_deprecation,
     mart_contents,
@@ -72,9 +74,10 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
     address, address_poi = relation("bouge", "address"), relation("bouge", "address_poi")
     registered = relation("bouge", "registered_poi")
 
-    # ---- night 1
+    # ---- night 1 (the only build of the suite with the unit tests, on each warehouse)
     ingest(SITE_DIR)
     output = run_dbt(["build"], tmp_path)
+    assert re.search(r"Finished running .*\b[1-9][0-9]* unit tests\b", output), output[-3000:]
     assert_no_deprecation(output)
 
     night1 = snapshot_events()
@@ -169,7 +172,7 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
 
     # ---- night 2: renamed event, re-measured race, removed race, vanished event, new event
     ingest(SITE_NIGHT2_DIR, refresh="all")
-    assert_no_deprecation(run_dbt(["build"], tmp_path))
+    assert_no_deprecation(run_dbt(BUILD_WITHOUT_UNIT_TESTS, tmp_path))
     changes = NIGHT2_CHANGES
     night2 = night2_events()
 
@@ -234,9 +237,9 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
 
     # ---- a second build without new loads changes nothing; --full-refresh rebuilds the same
     before = mart_contents()
-    run_dbt(["build"], tmp_path)
+    run_dbt(BUILD_WITHOUT_UNIT_TESTS, tmp_path)
     assert mart_contents() == before
-    assert_no_deprecation(run_dbt(["build", "--full-refresh"], tmp_path))
+    assert_no_deprecation(run_dbt([*BUILD_WITHOUT_UNIT_TESTS, "--full-refresh"], tmp_path))
     assert mart_contents() == before
 
     # this warehouse has no Data ES (tests/data_es covers that source and its freshness)

@@ -13,7 +13,7 @@ from ingestion.finishers.snapshot.server import serve_site
 from ingestion.geocoding import run_geocoding
 from tests.finishers.xss_corpus import XSS_VECTORS, inert_html, inert_text, safe_link, xss_site
 
-from .helpers import MARTS, execute, query, records, relation, run_dbt
+from .helpers import BUILD_WITHOUT_UNIT_TESTS, MARTS, execute, query, records, relation, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ def test_xss_corpus_is_inert_in_every_mart_column(
         summary = run_crawl(base_url=site.base_url)
     assert summary.status == "ok" and summary.new == len(XSS_VECTORS), summary
     run_geocoding()
-    output = run_dbt(["build"], tmp_path)  # the no_markup data tests pass
+    output = run_dbt(BUILD_WITHOUT_UNIT_TESTS, tmp_path)  # the no_markup data tests pass
     assert "no_markup_poi_name" in output and "no_markup_poi_True__description_html" in output
 
     poi = relation("bouge", "poi")

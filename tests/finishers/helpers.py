@@ -67,156 +67,71 @@ def _set(path: str, value: Any):
 _DELETE = object()
 
 
-#: slug → (page body, expected reject reason, severity). ``None`` = landed, no reject.
-BAD_PAGES: dict[str, tuple[str | bytes, str | None, str | None]] = {
-    "bad-no-next-data": ("<html><body><h1>Maintenance</h1></body></html>", "no_next_data", "page"),
+def _not_utf8(slug: str) -> bytes:
+    page = page_of(variant(slug, lambda p: None)).encode("utf-8")
+    return page.replace("Crêtes".encode(), "Cr\xeates".encode("latin-1"))
+
+
+def _nan_coordinates(slug: str) -> str:
+    page = page_of(variant(slug, _set("event.coordinates", {"lat": 1, "lng": 2})))
+    return page.replace('"lat": 1,', '"lat": NaN,')
+
+
+_SCRIPT_NAME = "<script>alert('x')</script><b>Trail</b> des Crêtes"
+_SQL_NAME = "Robert'); DROP TABLE raw_finishers.events;--"
+_FAR, _NOT_NUMBERS = {"lat": 148.85, "lng": 2.29}, {"lat": "n/a", "lng": ""}
+_V, _P, _F = "validation: ", "page", "field"  # reason prefix, page and field severities
+
+#: slug → (page body, or (path, value) set in a good page; expected reject reason, severity).
+_BAD_PAGE_SPECS: dict[str, tuple[Any, str | None, str | None]] = {
+    "bad-no-next-data": ("<html><body><h1>Maintenance</h1></body></html>", "no_next_data", _P),
     "bad-unterminated-script": (
         '<html><script id="__NEXT_DATA__" type="application/json">{"props": {',
         "no_next_data",
-        "page",
+        _P,
     ),
     "bad-invalid-json": (
-        with_next_data('{"props": {"pageProps": {"event": '),
-        "invalid_json",
-        "page",
+        with_next_data('{"props": {"pageProps": {"event": '), "invalid_json", _P
     ),
-    "bad-json-array": (with_next_data("[1, 2, 3]"), "invalid_json", "page"),
+    "bad-json-array": (with_next_data("[1, 2, 3]"), "invalid_json", _P),
     "bad-no-page-props": (
-        with_next_data('{"props": {}, "buildId": "x"}'),
-        "missing_event_id",
-        "page",
+        with_next_data('{"props": {}, "buildId": "x"}'), "missing_event_id", _P
     ),
     "bad-no-event": (
-        with_next_data('{"props": {"pageProps": {"races": []}}}'),
-        "missing_event_id",
-        "page",
+        with_next_data('{"props": {"pageProps": {"races": []}}}'), "missing_event_id", _P
     ),
-    "bad-missing-id": (
-        page_of(variant("bad-missing-id", _set("event.id", _DELETE))),
-        "missing_event_id",
-        "page",
-    ),
-    "bad-id-wrong-type": (
-        page_of(variant("bad-id-wrong-type", _set("event.id", 12345))),
-        "validation: event.id",
-        "page",
-    ),
-    "bad-missing-name": (
-        page_of(variant("bad-missing-name", _set("event.name", _DELETE))),
-        "validation: event.name",
-        "page",
-    ),
-    "bad-blank-name": (
-        page_of(variant("bad-blank-name", _set("event.name", " \u202f "))),
-        "validation: event.name",
-        "page",
-    ),
-    "bad-not-utf8": (
-        page_of(variant("bad-not-utf8", lambda p: None))
-        .encode("utf-8")
-        .replace("Crêtes".encode(), "Cr\xeates".encode("latin-1")),
-        "not_utf8",
-        "page",
-    ),
-    "bad-nan-coordinates": (
-        page_of(
-            variant("bad-nan-coordinates", _set("event.coordinates", {"lat": 1, "lng": 2}))
-        ).replace('"lat": 1,', '"lat": NaN,'),
-        "validation: coordinates",
-        "field",
-    ),
-    "bad-out-of-range-coordinates": (
-        page_of(
-            variant(
-                "bad-out-of-range-coordinates",
-                _set("event.coordinates", {"lat": 148.85, "lng": 2.29}),
-            )
-        ),
-        "validation: coordinates",
-        "field",
-    ),
-    "bad-null-island": (
-        page_of(variant("bad-null-island", _set("event.coordinates", {"lat": 0, "lng": 0}))),
-        "validation: coordinates",
-        "field",
-    ),
-    "bad-coordinates-strings": (
-        page_of(
-            variant("bad-coordinates-strings", _set("event.coordinates", {"lat": "n/a", "lng": ""}))
-        ),
-        "validation: coordinates",
-        "field",
-    ),
-    "bad-negative-distance": (
-        page_of(variant("bad-negative-distance", _set("races.0.distance", -62000))),
-        "validation: race.distance",
-        "field",
-    ),
-    "bad-distance-string": (
-        page_of(variant("bad-distance-string", _set("races.0.distance", "soixante"))),
-        "validation: race.distance",
-        "field",
-    ),
-    "bad-negative-elevation": (
-        page_of(variant("bad-negative-elevation", _set("races.1.elevationGain", -5))),
-        "validation: race.elevation_gain",
-        "field",
-    ),
-    "bad-date": (
-        page_of(variant("bad-date", _set("races.0.date", "2027-13-45"))),
-        "validation: race.date",
-        "field",
-    ),
-    "bad-time": (
-        page_of(variant("bad-time", _set("races.0.time", "9h30"))),
-        "validation: race.time",
-        "field",
-    ),
-    "bad-breadcrumb-type": (
-        page_of(variant("bad-breadcrumb-type", _set("event.breadcrumb", "France > Vosges"))),
-        "validation: breadcrumb",
-        "field",
-    ),
-    "bad-tags-type": (
-        page_of(variant("bad-tags-type", _set("event.tags", {"a": 1}))),
-        "validation: tags",
-        "field",
-    ),
-    "bad-first-year": (
-        page_of(variant("bad-first-year", _set("event.firstEditionYear", "depuis 1990"))),
-        "validation: first_edition_year",
-        "field",
-    ),
-    "bad-races-not-a-list": (
-        page_of(variant("bad-races-not-a-list", _set("races", "none"))),
-        "validation: race",
-        "field",
-    ),
-    "bad-race-without-id": (
-        page_of(variant("bad-race-without-id", _set("races.2.id", None))),
-        "validation: race.id",
-        "field",
-    ),
-    "bad-html-script-in-name": (
-        page_of(
-            variant(
-                "bad-html-script-in-name",
-                _set("event.name", "<script>alert('x')</script><b>Trail</b> des Crêtes"),
-            )
-        ),
-        None,
-        None,
-    ),
-    "bad-sql-looking-strings": (
-        page_of(
-            variant(
-                "bad-sql-looking-strings",
-                _set("event.name", "Robert'); DROP TABLE raw_finishers.events;--"),
-            )
-        ),
-        None,
-        None,
-    ),
+    "bad-missing-id": (("event.id", _DELETE), "missing_event_id", _P),
+    "bad-id-wrong-type": (("event.id", 12345), _V + "event.id", _P),
+    "bad-missing-name": (("event.name", _DELETE), _V + "event.name", _P),
+    "bad-blank-name": (("event.name", " \u202f "), _V + "event.name", _P),
+    "bad-not-utf8": (_not_utf8("bad-not-utf8"), "not_utf8", _P),
+    "bad-nan-coordinates": (_nan_coordinates("bad-nan-coordinates"), _V + "coordinates", _F),
+    "bad-out-of-range-coordinates": (("event.coordinates", _FAR), _V + "coordinates", _F),
+    "bad-null-island": (("event.coordinates", {"lat": 0, "lng": 0}), _V + "coordinates", _F),
+    "bad-coordinates-strings": (("event.coordinates", _NOT_NUMBERS), _V + "coordinates", _F),
+    "bad-negative-distance": (("races.0.distance", -62000), _V + "race.distance", _F),
+    "bad-distance-string": (("races.0.distance", "soixante"), _V + "race.distance", _F),
+    "bad-negative-elevation": (("races.1.elevationGain", -5), _V + "race.elevation_gain", _F),
+    "bad-date": (("races.0.date", "2027-13-45"), _V + "race.date", _F),
+    "bad-time": (("races.0.time", "9h30"), _V + "race.time", _F),
+    "bad-breadcrumb-type": (("event.breadcrumb", "France > Vosges"), _V + "breadcrumb", _F),
+    "bad-tags-type": (("event.tags", {"a": 1}), _V + "tags", _F),
+    "bad-first-year": (("event.firstEditionYear", "depuis 1990"), _V + "first_edition_year", _F),
+    "bad-races-not-a-list": (("races", "none"), _V + "race", _F),
+    "bad-race-without-id": (("races.2.id", None), _V + "race.id", _F),
+    "bad-html-script-in-name": (("event.name", _SCRIPT_NAME), None, None),
+    "bad-sql-looking-strings": (("event.name", _SQL_NAME), None, None),
+}  # fmt: skip
+
+
+def _bad_body(slug: str, spec: Any) -> str | bytes:
+    return page_of(variant(slug, _set(*spec))) if isinstance(spec, tuple) else spec
+
+
+#: slug → (page body, expected reject reason, severity). ``None`` = landed, no reject.
+BAD_PAGES: dict[str, tuple[str | bytes, str | None, str | None]] = {
+    slug: (_bad_body(slug, spec), reason, severity)
+    for slug, (spec, reason, severity) in _BAD_PAGE_SPECS.items()
 }
 
 

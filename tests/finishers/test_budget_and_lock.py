@@ -19,6 +19,7 @@ from ingestion.finishers.crawl import run_crawl
 from ingestion.finishers.snapshot.build_snapshot import SITE_DIR
 from ingestion.finishers.snapshot.server import serve_site
 from ingestion.warehouse import REPO_ROOT, current_warehouse
+from tests.dbt.helpers import execute
 
 from .conftest import Query
 from .helpers import SNAPSHOT_SLUGS
@@ -38,12 +39,7 @@ LANDED = {
 
 def _start_afresh() -> None:
     """An empty warehouse and no dlt working state, as on a new machine."""
-    conn = current_warehouse().connect()
-    try:
-        conn.cursor().execute("drop schema raw_finishers cascade")
-        conn.commit()
-    finally:
-        conn.close()
+    execute("drop schema raw_finishers cascade")
     shutil.rmtree(os.environ["DLT_PIPELINES_DIR"])
 
 

@@ -24,6 +24,7 @@ from ingestion.finishers.snapshot.build_snapshot import (
 )
 from ingestion.finishers.snapshot.server import SiteHandle, serve_site
 from ingestion.warehouse import current_warehouse
+from tests.dbt.helpers import execute
 
 from .conftest import Query
 
@@ -114,12 +115,7 @@ def test_the_site_map_is_asked_for_conditionally(
         assert asked[0]["if-none-match"] == stored[0][1]
 
         # stored entries lost: the 304 is not trusted, the site map is downloaded again
-        conn = current_warehouse().connect()
-        try:
-            conn.cursor().execute("update raw_finishers.sitemaps set items = null")
-            conn.commit()
-        finally:
-            conn.close()
+        execute("update raw_finishers.sitemaps set items = null")
         site.reset_counters()
         third = run_crawl(base_url=site.base_url)
         assert third.discovered == N_EVENTS and third.unlisted == 0

@@ -6,21 +6,7 @@ from typing import Any
 
 import dlt
 
-EVENT_COLUMNS = {
-    "id": "text",
-    "slug": "text",
-    "name": "text",
-    "country_code": "text",
-    "country_name": "text",
-    "region_name": "text",
-    "department_name": "text",
-    "city": "text",
-    "latitude": "double",
-    "longitude": "double",
-    "coordinates_precision": "text",
-    "content_hash": "text",
-    "is_listed": "bool",
-}
+from ingestion.finishers.columns import EVENT_COLUMNS
 
 
 def event(
@@ -34,7 +20,7 @@ def event(
     city: str | None = None,
     region: str | None = None,
 ) -> dict[str, Any]:
-    """A ``raw_finishers.events`` row with the contract's location columns."""
+    """A ``raw_finishers.events`` row: its identity and the contract's location columns."""
     return {
         "id": id,
         "slug": f"slug-{id}",
@@ -81,5 +67,5 @@ def land_events(rows: list[dict[str, Any]]) -> None:
         table_name="events",
         write_disposition={"disposition": "merge", "strategy": "delete-insert"},
         primary_key="id",
-        columns={k: {"data_type": v, "nullable": k != "id"} for k, v in EVENT_COLUMNS.items()},
+        columns=EVENT_COLUMNS,  # the raw contract: the columns a row leaves out land as null
     )

@@ -47,19 +47,12 @@ def test_postal_codes_are_text(raw: object, expected: str | None) -> None:
     assert normalize_postal(raw) == expected
 
 
-@pytest.mark.parametrize(
-    ("insee", "department"),
-    [
-        ("01053", "01"),
-        ("2A004", "2A"),
-        ("2B033", "2B"),
-        ("97411", "974"),
-        ("97608", "976"),
-        ("97101", "971"),
-        ("75107", "75"),
-        ("bad", None),
-    ],
-)
+#: INSEE code → department: Corsica's 2A/2B and the overseas three-digit departments.
+DEPARTMENT_OF = {"01053": "01", "2A004": "2A", "2B033": "2B", "97411": "974", "97608": "976",
+                 "97101": "971", "75107": "75", "bad": None}  # fmt: skip
+
+
+@pytest.mark.parametrize(("insee", "department"), DEPARTMENT_OF.items())
 def test_department_comes_from_the_insee_code(insee: str, department: str | None) -> None:
     assert department_code(insee) == department
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import closing
 from typing import Any
 
@@ -13,7 +12,7 @@ from ingestion.geocoding import run_geocoding
 from ingestion.geocoding.__main__ import main
 from ingestion.geocoding.gazetteer import Gazetteer
 from ingestion.warehouse import current_warehouse
-from tests.geocoding.events import EVENTS, event
+from tests.geocoding.events import EVENTS, event, land_events
 from tests.geocoding.replies import EIFFEL_REVERSE, NOMINATIM_BRUSSELS, VILLEURBANNE_SEARCH
 
 
@@ -40,10 +39,9 @@ def columns(table: str) -> set[str]:
 def test_offline_end_to_end(
     warehouse_env: dict[str, str],
     gazetteer: Gazetteer,
-    land: Callable[[list[dict[str, Any]]], None],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    land(EVENTS)
+    land_events(EVENTS)
     assert main([]) == 0
     out = capsys.readouterr().out
     assert "offline" in out and "POIs: 8 seen, 8 (re)landed" in out
@@ -118,7 +116,7 @@ def test_offline_end_to_end(
 
     # The Paris event moves to Lyon: one look-up, one row re-landed.
     moved = [e for e in EVENTS if e["id"] != "e-paris"] + [event("e-paris", 45.764, 4.8357)]
-    land(moved)
+    land_events(moved)
     summary = run_geocoding()
     (stats,) = summary.result.stats.values()
     assert (stats.geocoded, stats.requests, summary.result.pois_changed) == (1, 1, 1)
@@ -132,17 +130,18 @@ def test_offline_end_to_end(
     assert len(query("select * from raw_geocoding.geocoding_runs")) == 3
 
 
-def test_auto_calls_each_provider_once_then_never(
-    duckdb_env: dict[str, str],
-    gazetteer: Gazetteer,
-    land: Callable[[list[dict[str, Any]]], None],
-    online_env: HTTPServer,
-) -> None:
-    server = online_env
+@pytest.fixture
+def online(duckdb_env: dict[str, str], gazetteer: Gazetteer, online_env: HTTPServer) -> HTTPServer:
+    """A fresh DuckDB warehouse, the real gazetteer, both providers on a local server."""
+    return online_env
+
+
+def test_auto_calls_each_provider_once_then_never(online: HTTPServer) -> None:
+    server = online
     server.expect_request("/geocodage/reverse").respond_with_json(EIFFEL_REVERSE)
     server.expect_request("/geocodage/search").respond_with_json(VILLEURBANNE_SEARCH)
     server.expect_request("/nominatim/reverse").respond_with_json(NOMINATIM_BRUSSELS)
-    land(
+    land_events(
         [
             event("e-paris", 48.8584, 2.2945, department="Paris"),
             event("e-town", 46.2052, 5.2255, precision="city", department="Ain"),
@@ -177,23 +176,19 @@ def test_auto_calls_each_provider_once_then_never(
     assert server.log == []  # second run: zero provider calls
     assert summary.result.pois_changed == 0
 
-    land([event("e-paris", 48.8600, 2.2950, department="Paris")])  # moved a little
+    land_events([event("e-paris", 48.8600, 2.2950, department="Paris")])  # moved a little
     summary = run_geocoding("auto")
     assert [request.path for request, _ in server.log] == ["/geocodage/reverse"]
     assert summary.result.pois_changed == 1
 
 
 def test_online_failure_is_recorded_and_retried_next_run(
-    duckdb_env: dict[str, str],
-    gazetteer: Gazetteer,
-    land: Callable[[list[dict[str, Any]]], None],
-    online_env: HTTPServer,
-    monkeypatch: pytest.MonkeyPatch,
+    online: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GEOCODING_MAX_RETRIES", "0")
-    server = online_env
+    server = online
     server.expect_oneshot_request("/geocodage/reverse").respond_with_data("", status=502)
-    land([event("e-paris", 48.8584, 2.2945, department="Paris")])
+    land_events([event("e-paris", 48.8584, 2.2945, department="Paris")])
     run_geocoding("auto")
     row = locations()["e-paris"]
     assert (row["status"], row["reason"], row["insee_code"]) == ("partial", "http_5xx", "75056")
@@ -208,14 +203,11 @@ def test_online_failure_is_recorded_and_retried_next_run(
     assert (row["status"], row["reason"], row["housenumber"]) == ("ok", None, "5")
 
 
-def test_geoplateforme_alone_skips_points_abroad(
-    duckdb_env: dict[str, str],
-    gazetteer: Gazetteer,
-    land: Callable[[list[dict[str, Any]]], None],
-    online_env: HTTPServer,
-) -> None:
-    online_env.expect_request("/geocodage/reverse").respond_with_json(EIFFEL_REVERSE)
-    land([event("e-paris", 48.8584, 2.2945), event("e-brussels", 50.8467, 4.3525, country="BE")])
+def test_geoplateforme_alone_skips_points_abroad(online: HTTPServer) -> None:
+    online.expect_request("/geocodage/reverse").respond_with_json(EIFFEL_REVERSE)
+    land_events(
+        [event("e-paris", 48.8584, 2.2945), event("e-brussels", 50.8467, 4.3525, country="BE")]
+    )
     run_geocoding("geoplateforme")
     rows = locations()
     assert (rows["e-paris"]["geocoder"], rows["e-paris"]["insee_code"]) == (
@@ -226,17 +218,15 @@ def test_geoplateforme_alone_skips_points_abroad(
         "not_found",
         "outside_france",
     )
-    assert len(online_env.log) == 1
+    assert len(online.log) == 1
     # codes from the citycode; official department/region names from the gazetteer
     paris = rows["e-paris"]
     assert (paris["arrondissement_code"], paris["region_code"]) == ("75107", "11")
     assert paris["region_name"] == "Île-de-France"
 
 
-def test_none_lands_rows_without_geocoding(
-    duckdb_env: dict[str, str], land: Callable[[list[dict[str, Any]]], None]
-) -> None:
-    land([event("e-paris", 48.8584, 2.2945)])
+def test_none_lands_rows_without_geocoding(duckdb_env: dict[str, str]) -> None:
+    land_events([event("e-paris", 48.8584, 2.2945)])
     run_geocoding("none")
     row = locations()["e-paris"]
     assert (row["status"], row["reason"], row["insee_code"]) == ("skipped", "geocoder_none", None)

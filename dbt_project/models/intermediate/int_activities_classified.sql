@@ -55,10 +55,7 @@ classified as (
         measured.itra_points,
         {{ is_kids_race('measured.distance_m', 'measured.title') }} as is_kids_race,
         pois.is_active,
-        case
-            when measured.loaded_at > pois.updated_at then measured.loaded_at
-            else pois.updated_at
-        end as updated_at
+        {{ later_of('measured.loaded_at', 'pois.updated_at') }} as updated_at
 
     from measured
     inner join pois

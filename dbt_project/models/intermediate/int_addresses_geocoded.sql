@@ -44,10 +44,7 @@ normalised as (
         {{ round_half_up('locations.commune_distance_m') }} as commune_distance_m,
         locations.geocoder,
         locations.geocoded_at,
-        case
-            when locations.loaded_at > pois.updated_at then locations.loaded_at
-            else pois.updated_at
-        end as updated_at
+        {{ later_of('locations.loaded_at', 'pois.updated_at') }} as updated_at
 
     from locations
     inner join pois

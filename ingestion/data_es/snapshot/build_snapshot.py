@@ -10,6 +10,7 @@ FORMAT.md, each placed on purpose (see ``TRAPS``). Night 2 changes, adds and rem
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 SNAPSHOT_DIR = Path(__file__).resolve().parent
 NIGHT1_FILE = SNAPSHOT_DIR / "records.json"
 NIGHT2_FILE = SNAPSHOT_DIR / "records_night2.json"
+INSTALLATIONS_FILE = SNAPSHOT_DIR / "installations.csv"
 
 # (INSEE, commune, dep, postal code, lat, lon, jitter in degrees)
 COMMUNES = [
@@ -76,76 +78,35 @@ TYPES = {
     "riding": ("1901", "Carrière équestre", "Equipement équestre", ["Equitation"], "Découvert"),
 }  # fmt: skip
 
-# Installations: (commune index, name as published, street, [equipment kinds]).
-INSTALLATIONS: list[tuple[int, str, str, list[str]]] = [
-    (0, "PISCINE MUNICIPALE JEAN BOUIN", "26 rue Jean Bouin", ["pool", "leisure_pool"]),
-    (0, "CENTRE DE DANSE DU MARAIS", "41 rue du Temple", ["dance"] * 14),
-    (0, "GYMNASE DU CREPS", "12 avenue Parmentier", ["gym"]),
-    (0, "TENNIS CLUB DE PARIS - ASPTT", "8 rue de la Roquette", ["tennis"] * 4),
-    (0, "Square des Batignolles - city stade", "Rue Cardinet", ["city"]),
-    (0, "SALLE MJC CHARONNE", "150 rue de Charonne", ["dojo", "fitness"]),
-    (1, "PISCINE DU RHONE", "8 quai Claude Bernard", ["pool"]),
-    (1, "GYMNASE GERLAND", "405 avenue Jean Jaurès", ["gym", "climbing"]),
-    (1, "SKATEPARK DE GERLAND", "Allée Pierre de Coubertin", ["skatepark"]),
-    (1, "STADE DE GERLAND - PLAINE DES JEUX", "353 avenue Jean Jaurès", ["football", "rugby"]),
-    (
-        2,
-        "COMPLEXE SPORTIF DE LUMINY",
-        "Route Léon Lachamp",
-        ["tennis"] * 6
-        + ["football"] * 3
-        + ["gym"] * 2
-        + ["pool", "leisure_pool", "fitness", "dojo", "climbing", "track"],
-    ),
-    (2, "BOULODROME DU PRADO", "Avenue du Prado", ["boules"]),
-    (2, "CALANQUE DE SORMIOU - SENTIER", "Chemin de Sormiou", ["hiking"]),
-    (2, "GYMNASE VALLIER", "Boulevard Françoise Duparc", ["gym"]),
-    (3, "PISCINE JUDAIQUE JEAN BOITEUX", "164 rue Judaïque", ["pool", "leisure_pool"]),
-    (3, "STADE CHABAN-DELMAS", "Place Johnston", ["rugby", "track"]),
-    (3, "SKATEPARK DES CHARTRONS", "Quai des Chartrons", ["skatepark"]),
-    (4, "PISCINE DE BREQUIGNY", "10 boulevard Albert 1er", ["pool"]),
-    (4, "SALLE DE L'UCPA RENNES", "Rue de la Sauvaie", ["climbing", "fitness"]),
-    (4, "TERRAIN DE PADEL DES GAYEULLES", "Rue du Professeur Maurice Audin", ["padel"] * 2),
-    (5, "PISCINE DU PETIT PORT", "Boulevard du Petit Port", ["pool", "leisure_pool"]),
-    (5, "GYMNASE DE LA BEAUJOIRE", "Route de Saint-Joseph", ["gym"]),
-    (5, "COMPLEXE EQUESTRE DE LA GAUDINIERE", "Rue du Cheval Blanc", ["riding"]),
-    (6, "PISCINE NAKACHE", "Allée Alfred Nakache", ["pool", "leisure_pool"]),
-    (6, "STADE ERNEST WALLON", "Route de Blagnac", ["rugby"]),
-    (6, "DOJO ASPTT TOULOUSE", "Rue de Périole", ["dojo"]),
-    (6, "CITY STADE DES IZARDS", "Chemin des Izards", ["city"]),
-    (7, "DOMAINE SKIABLE DES GRANDS MONTETS", "Argentière", ["ski"] * 3),
-    (7, "PISCINE DE CHAMONIX", "Promenade du Fori", ["pool"]),
-    (7, "MUR D'ESCALADE DES GAILLANDS", "Route des Gaillands", ["climbing"]),
-    (8, "GYMNASE DE LA CHAMBIERE", "Rue du Peloux", ["gym"]),
-    (8, "STADE MARCEL VERCHERE", "Avenue des Sports", ["football", "track"]),
-    (9, "PISCINE ALBERT GAMBINI", "Quai Napoléon", ["pool"]),
-    (9, "STADE FRANCOIS COTY", "Avenue du Mont Thabor", ["football"]),
-    (9, "GYMNASE DU LYCEE FESCH", "Cours Grandval", ["gym"]),
-    (10, "STADE ARMAND CESARI", "Furiani", ["football"]),
-    (10, "PISCINE DE MONTESORO", "Avenue de la Libération", ["pool"]),
-    (10, "TENNIS CLUB BASTIAIS", "Route du Cap", ["tennis"] * 2),
-    (11, "SENTIER DE LA RESTONICA", "Gorges de la Restonica", ["hiking", "canoe"]),
-    (11, "GYMNASE DE L'UNIVERSITE DE CORSE", "Avenue Jean Nicoli", ["gym"]),
-    (12, "PISCINE DU BUTOR", "Rue du Butor", ["pool"]),
-    (12, "STADE DE L'EST", "Boulevard Sud", ["football", "track"]),
-    (12, "SKATEPARK DU BARACHOIS", "Le Barachois", ["skatepark"]),
-    (13, "SPOT DE SURF DE TERRE SAINTE", "Front de mer", ["surf"]),
-    (13, "GYMNASE HENRI NAUDIN", "Rue Amiral Lacaze", ["gym"]),
-    (14, "PISCINE MUNICIPALE DE POINTE-A-PITRE", "Boulevard Chanzy", ["pool"]),
-    (14, "STADE FELIX EBOUE", "Rue Vatable", ["football", "track"]),
-    (15, "SPOT DE LA COTE DES BASQUES", "Boulevard du Prince de Galles", ["surf"]),
-    (15, "FRONTON DU PARC MAZON", "Avenue du Parc Mazon", ["tennis", "padel"]),
-]
 
-# Small installations added to every commune so each department has a realistic spread.
-FILLERS = [
-    ("GYMNASE JEAN MOULIN", "Rue Jean Moulin", ["gym"]),
-    ("CITY STADE DU QUARTIER NORD", "Rue des Écoles", ["city"]),
-    ("BOULODROME MUNICIPAL", "Place de la Mairie", ["boules"]),
-    ("SALLE DE DANSE ET DE FITNESS", "Avenue de la République", ["dance", "fitness"]),
-    ("TENNIS MUNICIPAL", "Allée des Sports", ["tennis", "tennis"]),
-    ("STADE MUNICIPAL", "Chemin du Stade", ["football"]),
-]
+def _read_installations() -> tuple[
+    list[tuple[int, str, str, list[str]]], list[tuple[str, str, list[str]]]
+]:
+    """``installations.csv``: (commune index, name as published, street, equipment kinds).
+
+    Kinds are ``TYPES`` keys, ``kind*n`` for n of them; rows without a commune are the
+    small installations added to every commune so each department has a realistic spread.
+    """
+    placed, fillers = [], []
+    with INSTALLATIONS_FILE.open(encoding="utf-8", newline="") as rows:
+        for row in csv.DictReader(rows):
+            kinds = _kinds(row["equipments"])
+            if row["commune"]:
+                placed.append((int(row["commune"]), row["name"], row["street"], kinds))
+            else:
+                fillers.append((row["name"], row["street"], kinds))
+    return placed, fillers
+
+
+def _kinds(text: str) -> list[str]:
+    kinds: list[str] = []
+    for token in text.split():
+        kind, _, count = token.partition("*")
+        kinds += [kind] * int(count or 1)
+    return kinds
+
+
+INSTALLATIONS, FILLERS = _read_installations()
 
 
 def _equipment_numbers(insee: str, inst_seq: int, count: int) -> tuple[str, list[str]]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from .build_snapshot import SITE_DIR
@@ -292,17 +292,13 @@ def start_server(
 
 
 @contextmanager
-def serve_site(
-    source: PageSource | Path | str = SITE_DIR,
-    port: int = 0,
-    host: str = "127.0.0.1",
-    gzip_sitemap: bool = False,
-    request_log_size: int = REQUEST_LOG_SIZE,
-) -> Iterator[SiteHandle]:
-    """Serve a site folder or a :class:`PageSource` on 127.0.0.1 for the ``with`` block."""
-    handle = start_server(
-        source, port=port, host=host, gzip_sitemap=gzip_sitemap, request_log_size=request_log_size
-    )
+def serve_site(source: PageSource | Path | str = SITE_DIR, **options: Any) -> Iterator[SiteHandle]:
+    """Serve a site folder or a :class:`PageSource` for the ``with`` block.
+
+    ``options`` are :func:`start_server`'s: ``port``, ``host``, ``gzip_sitemap``,
+    ``request_log_size``.
+    """
+    handle = start_server(source, **options)
     try:
         yield handle
     finally:

@@ -18,11 +18,7 @@ current_activities as (
 
 batch as (
 
-    select {{ activity_columns | join(', ') }}
-    from current_activities
-    {% if is_incremental() %}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
-    {% endif %}
+    {{ incremental_batch('current_activities', columns=activity_columns | join(', ')) }}
 
 ),
 
@@ -32,11 +28,7 @@ batch as (
         its activities that are no longer there turn inactive (kept, never deleted). -#}
     relanded_pois as (
 
-        select
-            poi_id,
-            updated_at
-        from {{ ref('int_pois_cleaned') }}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
+        {{ relanded_pois() }}
 
     ),
 
@@ -79,25 +71,5 @@ activities as (
 )
 
 select
-    cast(activity_id as text) as activity_id,
-    cast(poi_id as text) as poi_id,
-    cast(original_id as text) as original_id,
-    cast(name as text) as name,
-    cast(sport as text) as sport,
-    cast(is_sport_unmapped as boolean) as is_sport_unmapped,
-    cast(discipline as text) as discipline,
-    cast(distance_m as double precision) as distance_m,
-    cast(duration_min as double precision) as duration_min,
-    cast(elevation_gain_m as double precision) as elevation_gain_m,
-    cast(elevation_loss_m as double precision) as elevation_loss_m,
-    cast(start_date as date) as start_date,
-    cast(start_time as text) as start_time,
-    cast(status as text) as status,
-    cast(is_date_confirmed as boolean) as is_date_confirmed,
-    cast(min_price_eur as double precision) as min_price_eur,
-    cast(registration_url as text) as registration_url,
-    cast(itra_points as bigint) as itra_points,
-    cast(is_kids_race as boolean) as is_kids_race,
-    cast(is_active as boolean) as is_active,
-    cast(updated_at as timestamp with time zone) as updated_at
+    {{- contract_columns() }}
 from activities

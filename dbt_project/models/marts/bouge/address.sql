@@ -1,13 +1,16 @@
-{{ config(unique_key='address_id') }}
+{#- An address no POI is located at any more (an installation or event that moved) is
+    removed on an incremental run too, as a full rebuild would not have it: the marts
+    only hold what the app can link to. Its history stays in the POI snapshot. -#}
+{{ config(
+    unique_key='address_id',
+    post_hook="{% if is_incremental() %}delete from {{ this }} as kept where not exists (select 1 from {{ ref('int_addresses_geocoded') }} as current_addresses where current_addresses.address_id = kept.address_id){% endif %}",
+) }}
 
 with
 
 addresses as (
 
-    select * from {{ ref('int_addresses_geocoded') }}
-    {% if is_incremental() %}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
-    {% endif %}
+    {{ incremental_batch(ref('int_addresses_geocoded')) }}
 
 ),
 
@@ -25,24 +28,6 @@ deduplicated as (
 )
 
 select
-    cast(address_id as text) as address_id,
-    cast(label as text) as label,
-    cast(street as text) as street,
-    cast(postal_code as text) as postal_code,
-    cast(city as text) as city,
-    cast(insee_code as text) as insee_code,
-    cast(arrondissement_code as text) as arrondissement_code,
-    cast(department_code as text) as department_code,
-    cast(department_name as text) as department_name,
-    cast(region as text) as region,
-    cast(country_code as text) as country_code,
-    cast(latitude as double precision) as latitude,
-    cast(longitude as double precision) as longitude,
-    cast(location_precision as text) as precision,
-    cast(commune_precision as text) as commune_precision,
-    cast(commune_distance_m as double precision) as commune_distance_m,
-    cast(geocoder as text) as geocoder,
-    cast(geocoded_at as timestamp with time zone) as geocoded_at,
-    cast(updated_at as timestamp with time zone) as updated_at
+    {{- contract_columns({'precision': 'location_precision'}) }}
 from deduplicated
 where row_number_in_batch = 1

@@ -9,10 +9,7 @@ with
 
 addresses as (
 
-    select * from {{ ref('int_addresses_geocoded') }}
-    {% if is_incremental() %}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
-    {% endif %}
+    {{ incremental_batch(ref('int_addresses_geocoded')) }}
 
 ),
 
@@ -26,11 +23,7 @@ addresses as (
         (its address's updated_at is at least the POI's). -#}
     relanded_pois as (
 
-        select
-            poi_id,
-            updated_at
-        from {{ ref('int_pois_cleaned') }}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
+        {{ relanded_pois() }}
 
         union all
 
@@ -83,7 +76,5 @@ links as (
 )
 
 select
-    cast(address_id as text) as address_id,
-    cast(poi_id as text) as poi_id,
-    cast(updated_at as timestamp with time zone) as updated_at
+    {{- contract_columns() }}
 from links

@@ -55,11 +55,5 @@ registered as (
 )
 
 select
-    cast(poi_id as text) as poi_id,
-    cast(source as text) as source,
-    cast(original_id as text) as original_id,
-    cast(content_hash as text) as content_hash,
-    cast(version as bigint) as version,
-    cast(first_registered_at as timestamp with time zone) as first_registered_at,
-    cast(last_changed_at as timestamp with time zone) as last_changed_at
+    {{- contract_columns() }}
 from registered

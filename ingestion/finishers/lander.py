@@ -1,0 +1,177 @@
+"""Lands the crawl's rows in batches, one ``pipeline.run`` each, in the background.
+
+A batch (pages, the events and races they changed, rejects, site maps) lands while
+fetching goes on; at most one load is in flight, so memory stays bounded and a load error
+stops the run at the next batch. A run killed half-way keeps every landed batch.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import dlt
+
+from ingestion.warehouse import Warehouse, WarehouseConfigError, dlt_pipelines_dir
+
+from . import settings
+from .columns import RAW_TABLES
+from .crawl_state import (
+    CrawlState,
+    WarehouseUnreachable,
+    load_state,
+    missing_tables,
+    read_events,
+)
+from .errors import CrawlError
+from .outcome import Outcome, Row
+from .source import finishers_source
+
+
+@dataclass
+class Batch:
+    events: list[Row] = field(default_factory=list)
+    races: list[Row] = field(default_factory=list)
+    pages: list[Row] = field(default_factory=list)
+    rejects: list[Row] = field(default_factory=list)
+    sitemaps: list[Row] = field(default_factory=list)
+    event_ids: set[str] = field(default_factory=set)  # ids of the events landed tonight
+
+    def __len__(self) -> int:
+        return len(self.pages) + len(self.events)
+
+    def add_event(self, row: Row, races: list[Row]) -> None:
+        # One row per event id in a load (page_choice): a page taking over replaces it.
+        if row["id"] in self.event_ids:
+            self.events = [e for e in self.events if e["id"] != row["id"]]
+            self.races = [r for r in self.races if r["event_id"] != row["id"]]
+        self.event_ids.add(row["id"])
+        self.events.append(row)
+        self.races.extend(races)
+
+
+class Lander:
+    """The current batch, the listing flips waiting for their rows, and the load in flight."""
+
+    def __init__(self, warehouse: Warehouse, batch_size: int, batch_min_seconds: float) -> None:
+        self.warehouse = warehouse
+        self.batch_size = batch_size
+        self.batch_min_seconds = batch_min_seconds
+        self.batch = Batch()
+        # event id → columns to change: listing flips, whose full rows are read back from
+        # the warehouse when the batch lands (the crawl keeps no event row in memory)
+        self.pending_listing: dict[str, Row] = {}
+        self.pipeline: Any = None
+        self.file_format: str | None = None
+        self.batches = 0
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="land")
+        self._landing: Future[None] | None = None
+        self._last_landed = time.monotonic()
+
+    def open(self) -> CrawlState:
+        """Open the pipeline, finish a load a dead run left, read the previous crawls."""
+        warehouse = self.warehouse
+        try:
+            # DuckDB loads jsonl several times faster than dlt's default insert_values
+            self.file_format = "jsonl" if warehouse.kind == "duckdb" else None
+            destination = warehouse.dlt_destination()
+        except WarehouseConfigError as exc:
+            raise CrawlError(f"warehouse not configured: {exc}") from exc
+        self.pipeline = dlt.pipeline(
+            pipeline_name=settings.PIPELINE_NAME,
+            destination=destination,
+            dataset_name=settings.DATASET_NAME,
+            pipelines_dir=dlt_pipelines_dir(warehouse.target),
+        )
+        try:
+            if self.pipeline.has_pending_data:
+                # a previous run died between extract and load: finish its batch first
+                self.pipeline.normalize()
+                self.pipeline.load()
+            return load_state(warehouse)
+        except WarehouseUnreachable as exc:
+            raise CrawlError(str(exc)) from exc
+        except Exception as exc:
+            raise CrawlError(f"warehouse unreachable ({warehouse.describe()}): {exc}") from exc
+
+    def add(self, outcome: Outcome) -> None:
+        """The rows of one page's outcome, into the current batch."""
+        self.batch.pages.append(outcome.page)
+        self.batch.rejects.extend(outcome.rejects)
+        if outcome.event is not None:
+            self.batch.add_event(outcome.event, outcome.races)
+            self.pending_listing.pop(outcome.event["id"], None)
+        self.pending_listing.update(outcome.listing)
+
+    def land(self, run_rows: Iterable[Row] = (), wait_done: bool = False) -> None:
+        """Land the current batch in the background; ``wait_done`` waits for it."""
+        if self.pending_listing:
+            self.wait_landed()  # the rows to read back may be in the load in flight
+            self._resolve_listing()
+        batch, self.batch = self.batch, Batch()
+        run_rows = list(run_rows)
+        if len(batch) or batch.rejects or batch.sitemaps or run_rows:
+            self.wait_landed()
+            self._landing = self._pool.submit(self._load, batch, run_rows)
+            self._last_landed = time.monotonic()
+        if wait_done:
+            self.wait_landed()
+
+    def maybe_land(self) -> None:
+        """Land once the batch is full (not more often than every batch_min_seconds)."""
+        size = max(len(self.batch.pages), len(self.batch.events) + len(self.pending_listing))
+        if size < self.batch_size:
+            return
+        if size < settings.MAX_BATCH_PAGES and (
+            time.monotonic() - self._last_landed < self.batch_min_seconds
+        ):
+            return
+        self.land()
+
+    def wait_landed(self) -> None:
+        landing, self._landing = self._landing, None
+        if landing is not None:
+            landing.result()
+
+    def drop_changes(self) -> None:
+        """Forget what the batch would change (a guard tripped); rejects and site maps stay."""
+        self.batch = Batch(rejects=self.batch.rejects, sitemaps=self.batch.sitemaps)
+        self.pending_listing.clear()
+
+    def close(self, run_rows: Iterable[Row]) -> None:
+        """Land the last batch and the run record, then create the tables no load created
+        (dlt creates a table once a row reaches it; dbt's sources need every table)."""
+        try:
+            self.land(run_rows, wait_done=True)
+        finally:
+            self._pool.shutdown(wait=True)
+        missing = missing_tables(self.warehouse, [table.name for table in RAW_TABLES])
+        if missing:  # in insert_values: DuckDB reads an empty jsonl file as a "json" column
+            self.pipeline.run(finishers_source(create=missing))
+
+    def _load(self, batch: Batch, run_rows: list[Row]) -> None:
+        self.pipeline.run(
+            finishers_source(
+                batch.events, batch.races, batch.pages, batch.rejects, run_rows, batch.sitemaps
+            ),
+            loader_file_format=self.file_format,
+        )
+        self.batches += 1
+
+    def _resolve_listing(self) -> None:
+        """Add to the batch the full rows of the events whose listing flips.
+
+        Rows come from the warehouse (no load is in flight when this runs), or from the
+        current batch when the event was landed tonight and not loaded yet.
+        """
+        pending, self.pending_listing = self.pending_listing, {}
+        in_batch = {row["id"]: row for row in self.batch.events}
+        stored = read_events(self.warehouse, [i for i in pending if i not in in_batch])
+        for event_id, values in pending.items():
+            if event_id in in_batch:
+                in_batch[event_id].update(values)
+            elif event_id in stored:
+                self.batch.events.append({**stored[event_id], **values})  # races unchanged
