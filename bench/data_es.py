@@ -5,7 +5,8 @@
 Steps, each timed: the bundled finishers.com snapshot crawled (so both sources are
 there for dbt), the Explore server (its own process, the synthetic generator of
 ``ingestion.data_es.snapshot.synthetic``: 101 departments, one above the 10,000 window)
-→ full read (wall, records/s, requests, peak RSS of the reading process) → offline
+→ full read (``auto``'s first run: the parquet export through Arrow; wall, records/s,
+requests, peak RSS of the reading process) → offline
 geocoding → ``dbt build`` (full) → night 2 with 1 % changed: delta read (requests,
 rows, wall) → geocoding → ``dbt build`` (incremental). Peak RSS is measured in a child
 process per step (``resource.getrusage`` of the child). Results: JSON to stdout / --out.
@@ -126,7 +127,7 @@ def run(n: int, kind: str, work: Path) -> dict[str, Any]:
     result["crawl_finishers_snapshot"] = child("crawl", env)  # the other source, 45 events
     with serve(n) as url:
         env["SOURCES__DATA_ES__BASE_URL"] = url
-        result["full_read"] = child("sync", env, "full")
+        result["full_read"] = child("sync", env, "auto")  # the first run: the parquet export
     result["full_read"]["records_per_s"] = round(n / result["full_read"]["wall_s"])
     result["geocode_full"] = child("geocode", env)
     result["dbt_full"] = dbt_build(env, work, full_refresh=True)

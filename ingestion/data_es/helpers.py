@@ -12,10 +12,8 @@
 
 from __future__ import annotations
 
-import codecs
-import csv
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -299,31 +297,6 @@ class Api:
                 continue
             out.append((Filter(field, value, tuple(spellings)), n))
         return out
-
-    def export_rows(self) -> Iterator[dict[str, Any]]:
-        """Every record of the bulk CSV export (the select list only), streamed row by row."""
-        url = self.config.base_url + settings.EXPORT_CSV_PATH
-        params = {"select": ",".join(settings.SELECT_FIELDS), "delimiter": ";"}
-        with self.session.get(url, params=params, stream=True) as response:
-            if response.status_code != 200:
-                raise DataEsError(
-                    f"{response.status_code} from {settings.EXPORT_CSV_PATH}: {_message(response)}"
-                )
-            for row in csv.DictReader(_lines(response), delimiter=";"):
-                yield {k: (v if v != "" else None) for k, v in row.items()}
-
-
-def _lines(response: requests.Response) -> Iterator[str]:
-    """The body's lines, newlines kept (a quoted CSV value may span lines), streamed."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    rest = ""
-    for chunk in response.iter_content(chunk_size=1 << 16):
-        lines = (rest + decoder.decode(chunk)).splitlines(keepends=True)
-        rest = lines.pop() if lines and not lines[-1].endswith("\n") else ""
-        yield from lines
-    rest += decoder.decode(b"", final=True)
-    if rest:
-        yield rest
 
 
 def _message(response: requests.Response) -> str:

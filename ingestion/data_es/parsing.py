@@ -128,8 +128,9 @@ def parse_list(value: Any) -> list[str]:
                 value = text.split(",")
         else:
             value = [text]
-    if not isinstance(value, list):
-        raise TypeError(f"a list was expected, not {type(value).__name__}")
+    if not isinstance(value, list):  # an object reads the same as JSON or as its text
+        kind = "an object" if isinstance(value, dict) else type(value).__name__
+        raise TypeError(f"a list was expected, not {kind}")
     labels: list[str] = []
     open_label = False
     for raw in value:

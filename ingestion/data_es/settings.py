@@ -14,7 +14,7 @@ DATASET_ID = "data-es"
 FORBIDDEN_DATASETS = frozenset({"data-es-equipement"})
 RECORDS_PATH = f"/catalog/datasets/{DATASET_ID}/records"
 EXPORT_PATH = f"/catalog/datasets/{DATASET_ID}/exports/json"
-EXPORT_CSV_PATH = f"/catalog/datasets/{DATASET_ID}/exports/csv"
+EXPORT_PARQUET_PATH = f"/catalog/datasets/{DATASET_ID}/exports/parquet"
 
 # Explore v2.1 limits (both answered with HTTP 400 when broken).
 MAX_PAGE_LIMIT = 100
@@ -62,6 +62,9 @@ SPLIT_FIELDS = ("dep_code", "new_code", "equip_type_famille")
 CURSOR_FLOOR = "2025-03-31"
 # A full read marks what vanished as unlisted; one is forced when the last is this old.
 FULL_RECONCILIATION_DAYS = 7.0
+# How `auto` reads the whole set (the first run, then weekly): the parquet export, two
+# requests instead of ~3,400 pages (data_es/README.md says why); `--mode full` pages.
+FULL_READ_MODE = "export"
 
 # Politeness: ~5,000 anonymous calls a day per IP, reset at 00:00 UTC.
 DEFAULT_USER_AGENT = "BougeBot/0.1 (+https://github.com/bouge/data-platform)"

@@ -1,7 +1,8 @@
 """One Data ES run: decide the mode, plan the slices, land them batch by batch, summarise.
 
-- **full** (the first run, then weekly): every department; an equipment gone from its
-  slice is re-landed ``is_listed = false`` (never deleted).
+- **export** (``auto``'s full read: the first run, then weekly) and **full** (the same,
+  paged through ``/records``): the whole set; an equipment gone from it is re-landed
+  ``is_listed = false`` (never deleted). The export is one download landed in parts.
 - **delta** (nightly): ``equip_maj_date >= <cursor>``; the cursor (the newest meaningful
   ``equip_maj_date`` landed, never before 2025-03-31) lives in dlt's source state.
 
@@ -12,17 +13,26 @@ landed and the next run resumes with the slices left (``slices_resumed``).
 
 from __future__ import annotations
 
+import itertools
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import dlt
 import requests
 
+from ingestion.arrow_rows import (
+    arrow_file_format,
+    load_ids_on_arrow_rows,
+    one_item_at_a_time,
+    to_arrow,
+)
 from ingestion.geocoding.helpers import _cursor, _select
 from ingestion.run_record import run_record
 from ingestion.warehouse import (
@@ -32,8 +42,8 @@ from ingestion.warehouse import (
     dlt_pipelines_dir,
 )
 
-from . import Page, data_es_source, settings
-from .columns import EQUIPMENT_COLUMNS, RUN_COLUMNS, TABLES
+from . import Page, data_es_source, export, settings
+from .columns import ACTIVITY_COLUMNS, EQUIPMENT_COLUMNS, RUN_COLUMNS, TABLES
 from .helpers import (
     Api,
     DataEsError,
@@ -50,6 +60,7 @@ from .parsing import RecordRejected, parse_record
 MODES = ("auto", "full", "delta", "export")
 RECONCILING = ("full", "export")  # modes that read the whole set and unlist what vanished
 PAGE_ROWS = 1000  # records per item handed to dlt
+EXPORT_PAGE_ROWS = 5_000  # rows per Arrow table of the export path
 
 
 _Record = run_record(
@@ -166,6 +177,15 @@ class _Cycle:
     max_date: str | None = None
 
 
+@dataclass
+class _ExportPart:
+    """Records of the export landed in one load; ``seen`` spans the whole export."""
+
+    records: list[Any]
+    seen: set[str]
+    last: bool
+
+
 class _Run:
     def __init__(
         self, mode: str, base_url: str | None, clock: Callable[[], datetime] | None, progress: bool
@@ -234,7 +254,7 @@ class _Run:
             stale = last_full is None or self.now - datetime.fromisoformat(last_full) >= timedelta(
                 days=self.config.full_reconciliation_days
             )
-            mode = "full" if cursor is None or stale else "delta"
+            mode = settings.FULL_READ_MODE if cursor is None or stale else "delta"
         if mode == "delta" and cursor is None:
             raise DataEsError("no delta before a first full read: run with --mode full")
         self.cycle = _Cycle(mode, None if mode in RECONCILING else cursor, self.now.isoformat())
@@ -352,32 +372,39 @@ class _Run:
         self.summary.unlisted += len(rows)
         return rows
 
-    def pages(self, batch: list[Slice]) -> Iterator[Page]:
-        """The dlt resource body of one batch: read its slices, record them in the state."""
+    def pages(self, batch: list[Slice], part: _ExportPart | None = None) -> Iterator[Page]:
+        """The dlt resource body of one batch: read its slices, record them in the state
+        (an export is read in parts: the slice is done with its last part)."""
         assert self.cycle is not None
         state = dlt.current.source_state()
+        arrow = self.cycle.mode == "export"
+        size = EXPORT_PAGE_ROWS if arrow else PAGE_ROWS
         for piece in batch:
-            seen: set[str] = set()
+            seen: set[str] = part.seen if part else set()
             page: Page = {"equipments": [], "activities": [], "rejects": []}
-            for record in self.records(piece):
+            for record in part.records if part else self.records(piece):
                 self.take(piece, record, page, seen)
                 if self.bar is not None:
                     self.bar.update(1)
-                if len(page["equipments"]) + len(page["rejects"]) >= PAGE_ROWS:
-                    yield page
+                if len(page["equipments"]) + len(page["rejects"]) >= size:
+                    yield _as_arrow(page) if arrow else page
                     page = {"equipments": [], "activities": [], "rejects": []}
+            if part and not part.last:
+                yield _as_arrow(page)
+                return
             if self.cycle.mode in RECONCILING:
                 page["equipments"].extend(self.vanished(piece, seen))
-            yield page
+            yield _as_arrow(page) if arrow else page
             self.cycle.done.append(piece.key)
             self.summary.slices_done += 1
             state["cycle"] = asdict(self.cycle)
 
     def records(self, piece: Slice) -> Iterator[Any]:
-        """The slice's records: pages of dlt's REST API source, or the bulk CSV export."""
+        """The slice's records: pages of dlt's REST API source, or the parquet export."""
         assert self.cycle is not None
         if self.cycle.mode == "export":
-            yield from self.api.export_rows()
+            with tempfile.TemporaryDirectory(prefix="data_es_export_") as folder:
+                yield from export.export_records(export.download(self.api, Path(folder)))
             return
         if not piece.count:
             return
@@ -423,8 +450,11 @@ class _Run:
             todo = [p for p in slices if p.key not in done]
             s.slices_resumed = len(slices) - len(todo)
             self.start_bar(sum(p.count for p in todo))
-            for batch in self.batches(todo):
-                self.land(batch)
+            if self.cycle.mode == "export":
+                self.land_export(slices[0])
+            else:
+                for batch in self.batches(todo):
+                    self.land(batch)
             s.status = "ok"
         except QuotaStop as exc:
             s.status, s.detail = "stopped", f"{exc}; rerun to resume"
@@ -443,12 +473,29 @@ class _Run:
 
             self.bar = tqdm(total=total, unit="rec", desc="data_es", file=sys.stderr)
 
-    def land(self, batch: list[Slice]) -> None:
+    def land_export(self, piece: Slice) -> None:
+        """The export, one download, landed ``batch_records`` at a time (one load each:
+        the warehouse merges a part, never the whole set, at once)."""
+        records = iter(self.records(piece))
+        seen: set[str] = set()
+        while True:
+            chunk = list(itertools.islice(records, self.config.batch_records))
+            last = len(chunk) < self.config.batch_records
+            self.land([piece], _ExportPart(chunk, seen, last))
+            if last:
+                return
+
+    def land(self, batch: list[Slice], part: _ExportPart | None = None) -> None:
         before = asdict(self.summary)
+        file_format = self.file_format
+        if self.cycle is not None and self.cycle.mode == "export":
+            load_ids_on_arrow_rows()
+            file_format = arrow_file_format(self.warehouse.kind if self.warehouse else "duckdb")
         try:
-            self.pipeline.run(
-                data_es_source(lambda: self.pages(batch)), loader_file_format=self.file_format
-            )
+            with one_item_at_a_time():
+                self.pipeline.run(
+                    data_es_source(lambda: self.pages(batch, part)), loader_file_format=file_format
+                )
         except Exception as exc:
             cause = _root_cause(exc)
             self.pipeline.abort_packages()
@@ -510,6 +557,15 @@ class _Run:
                 f"WHERE table_schema = '{settings.DATASET_NAME}'"
             )
             return {r[0] for r in cur.fetchall()}
+
+
+def _as_arrow(page: Page) -> dict[str, Any]:
+    """The page's equipments and activities as Arrow tables (rejects stay rows: few)."""
+    return {
+        "equipments": to_arrow(page["equipments"], EQUIPMENT_COLUMNS),
+        "activities": to_arrow(page["activities"], ACTIVITY_COLUMNS),
+        "rejects": page["rejects"],
+    }
 
 
 def _root_cause(exc: BaseException) -> BaseException:

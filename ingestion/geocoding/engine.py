@@ -5,6 +5,9 @@ Géoplateforme or Nominatim, reverse or forward); each look-up is first searched
 cache (``geocoded_points``, keyed by ``point_key``) so a re-run calls no provider for a
 known point, and only a new or moved event costs a call. The POI row is then composed and
 compared with the one already landed (``row_hash``): unchanged rows are not re-landed.
+
+:meth:`Enricher.chunks` does this ``CHUNK_POIS`` points at a time and hands each chunk's
+rows on (to dlt), so a run's memory does not grow with the catalogue's rows.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tqdm import tqdm
@@ -86,6 +89,15 @@ class EnrichmentResult:
     statuses: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class EnrichmentChunk:
+    poi_rows: list[dict[str, Any]]  # changed rows only
+    point_rows: list[dict[str, Any]]  # new or refreshed cache entries
+
+
+CHUNK_POIS = 10_000  # points of interest composed (and handed to dlt) at a time
+
+
 POI_HASHED_FIELDS = (
     "latitude",
     "longitude",
@@ -121,10 +133,14 @@ class Enricher:
         self.landed_hashes = landed_hashes
         self._providers = providers or {}
         self._resolved: dict[str, GeocodedPoint] = {}
+        self._chunk_keys: list[str] = []  # resolved while composing the current chunk
         self.fresh: dict[str, GeocodedPoint] = {}
         self._prefetched: dict[str, GeocodedPoint] = {}
         self._gazetteer: Any = None  # loaded on demand; False when not built
         self.stats: dict[str, ProviderStats] = {}
+        self.pois_seen = 0
+        self.pois_changed = 0
+        self.statuses: dict[str, int] = {}
 
     # --- providers (created on first use: `offline` alone never touches the network) ---
     def provider(self, name: str) -> Any:
@@ -175,6 +191,7 @@ class Enricher:
                 stats.geocoded += 1
                 stats.not_found += point.status == "not_found"
         self._resolved[key] = point
+        self._chunk_keys.append(key)
         return point
 
     def _reverse(self, provider: str, poi: PoiInput) -> GeocodedPoint:
@@ -221,7 +238,9 @@ class Enricher:
             if poi.has_coordinates:
                 assert poi.latitude is not None and poi.longitude is not None
                 key = point_key("offline", poi.latitude, poi.longitude)
-                if key not in wanted and self._cached(key, "offline") is None:
+                if key in wanted or key in self._resolved:
+                    continue
+                if self._cached(key, "offline") is None:
                     wanted[key] = (poi.latitude, poi.longitude)
         if wanted:
             results = self.provider("offline").reverse_many(list(wanted.values()))
@@ -349,27 +368,69 @@ class Enricher:
             name, region_code, region_name = self._gazetteer.departments[row["department_code"]]
             row.update(department_name=name, region_code=region_code, region_name=region_name)
 
-    def run(self, pois: Iterable[PoiInput]) -> EnrichmentResult:
+    def chunks(self, pois: Iterable[PoiInput], size: int = CHUNK_POIS) -> Iterator[EnrichmentChunk]:
+        """The rows of ``size`` POIs at a time (changed POI rows, new cache entries); the
+        counts (``pois_seen``, ``statuses``, ``stats``) are complete once it is exhausted."""
         pois = list(pois)
-        if self.config.provider in ("offline", "auto"):
-            self._prefetch_offline(pois)
-        rows: list[dict[str, Any]] = []
-        statuses: dict[str, int] = {}
         online = self.config.provider not in ("offline", "none")
-        for poi in tqdm(pois, desc="geocoding", unit="poi", disable=None if online else True):
-            steps = [] if self.config.provider == "none" else self._steps(poi)
-            row = self.compose(poi, steps)
-            row["row_hash"] = row_hash(row)
-            statuses[row["status"]] = statuses.get(row["status"], 0) + 1
-            if self.landed_hashes.get((poi.source, poi.original_id)) != row["row_hash"]:
-                rows.append(row)
+        bar = tqdm(total=len(pois), desc="geocoding", unit="poi", disable=None if online else True)
+        try:
+            for start in range(0, len(pois), size):
+                part = pois[start : start + size]
+                if self.config.provider in ("offline", "auto"):
+                    self._prefetch_offline(part)
+                rows = [row for poi in part if (row := self._row(poi)) is not None]
+                bar.update(len(part))
+                points = [p.to_row() for p in self.fresh.values()]
+                self.fresh.clear()
+                self._slim_resolved()
+                yield EnrichmentChunk(rows, points)
+        finally:
+            bar.close()
         for name, provider in self._providers.items():
             self._stats(name).requests = provider.requests
+
+    def _slim_resolved(self) -> None:
+        """Points resolved by a chunk already landed are kept for later POIs at the same
+        place, without the provider's raw answer (composing a row never reads it)."""
+        for key in self._chunk_keys:
+            point = self._resolved[key]
+            if point.payload is not None:
+                self._resolved[key] = replace(point, payload=None)
+        self._chunk_keys.clear()
+
+    def _row(self, poi: PoiInput) -> dict[str, Any] | None:
+        """The POI's row when it differs from the landed one, else None."""
+        steps = [] if self.config.provider == "none" else self._steps(poi)
+        row = self.compose(poi, steps)
+        row["row_hash"] = row_hash(row)
+        self.pois_seen += 1
+        self.statuses[row["status"]] = self.statuses.get(row["status"], 0) + 1
+        if self.landed_hashes.get((poi.source, poi.original_id)) == row["row_hash"]:
+            return None
+        self.pois_changed += 1
+        return row
+
+    def result(
+        self,
+        poi_rows: list[dict[str, Any]] | None = None,
+        point_rows: list[dict[str, Any]] | None = None,
+    ) -> EnrichmentResult:
+        """The run's counts (and, when given, its rows)."""
         return EnrichmentResult(
-            poi_rows=rows,
-            point_rows=[p.to_row() for p in self.fresh.values()],
+            poi_rows=poi_rows or [],
+            point_rows=point_rows or [],
             stats=self.stats,
-            pois_seen=len(pois),
-            pois_changed=len(rows),
-            statuses=statuses,
+            pois_seen=self.pois_seen,
+            pois_changed=self.pois_changed,
+            statuses=self.statuses,
         )
+
+    def run(self, pois: Iterable[PoiInput]) -> EnrichmentResult:
+        """Every row at once (tests, small runs); :meth:`chunks` streams them."""
+        rows: list[dict[str, Any]] = []
+        points: list[dict[str, Any]] = []
+        for chunk in self.chunks(pois):
+            rows += chunk.poi_rows
+            points += chunk.point_rows
+        return self.result(rows, points)

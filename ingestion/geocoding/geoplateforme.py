@@ -12,10 +12,9 @@ from typing import Any
 
 from geopy.geocoders import BANFrance
 
-from ingestion.geocoding.config import GeocodingConfig
 from ingestion.geocoding.normalize import department_code, normalize_postal, split_arrondissement
-from ingestion.geocoding.online import ADAPTER_FACTORY, GeopyProvider
-from ingestion.geocoding.result import GeocodedPoint, to_json
+from ingestion.geocoding.online import GeopyProvider
+from ingestion.geocoding.result import GeocodedPoint
 
 NAME = "geoplateforme"
 
@@ -50,31 +49,14 @@ def parse_feature(point: GeocodedPoint, feature: dict[str, Any]) -> GeocodedPoin
     point.distance = _float(props.get("distance"))
     point.latitude = _float(coordinates[1])
     point.longitude = _float(coordinates[0])
-    point.payload = to_json(feature)
     return point
 
 
 class GeoplateformeProvider(GeopyProvider):
     name = NAME
     version = "geopf-geocodage"
-
-    def __init__(self, config: GeocodingConfig):
-        geocoder = BANFrance(
-            domain=config.geoplateforme_domain,
-            scheme=config.geoplateforme_scheme,
-            timeout=config.timeout_s,
-            user_agent=config.user_agent,
-            adapter_factory=ADAPTER_FACTORY,
-        )
-        super().__init__(geocoder, config.call_policy(config.geoplateforme_min_delay_s))
-
-    def parse(self, point: GeocodedPoint, raw: dict[str, Any]) -> GeocodedPoint:
-        return parse_feature(point, raw)
-
-    def reverse(self, latitude: float, longitude: float) -> GeocodedPoint:
-        point = self._reverse_point(latitude, longitude)
-        coordinates = (point.query_latitude, point.query_longitude)
-        return self._run(point, self.geocoder.reverse, coordinates)
+    geocoder_class = BANFrance
+    parse = staticmethod(parse_feature)
 
     def search(self, query: str) -> GeocodedPoint:
         return self._run(self._search_point(query), self.geocoder.geocode, query)

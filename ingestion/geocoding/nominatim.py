@@ -10,13 +10,12 @@ Data © OpenStreetMap contributors, ODbL.
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import Any, ClassVar
 
 from geopy.geocoders import Nominatim
 
-from ingestion.geocoding.config import GeocodingConfig
-from ingestion.geocoding.online import ADAPTER_FACTORY, GeopyProvider
-from ingestion.geocoding.result import GeocodedPoint, to_json
+from ingestion.geocoding.online import GeopyProvider
+from ingestion.geocoding.result import GeocodedPoint
 
 NAME = "nominatim"
 _CITY_KEYS = ("city", "town", "village", "municipality", "hamlet", "suburb")
@@ -39,31 +38,15 @@ def parse_place(point: GeocodedPoint, place: dict[str, Any]) -> GeocodedPoint:
     point.result_type = place.get("addresstype") or place.get("type")
     with contextlib.suppress(KeyError, TypeError, ValueError):
         point.latitude, point.longitude = float(place["lat"]), float(place["lon"])
-    point.payload = to_json(place)
     return point
 
 
 class NominatimProvider(GeopyProvider):
     name = NAME
     version = "nominatim"
-
-    def __init__(self, config: GeocodingConfig):
-        geocoder = Nominatim(
-            domain=config.nominatim_domain,
-            scheme=config.nominatim_scheme,
-            timeout=config.timeout_s,
-            user_agent=config.user_agent,
-            adapter_factory=ADAPTER_FACTORY,
-        )
-        super().__init__(geocoder, config.call_policy(config.nominatim_min_delay_s))
-
-    def parse(self, point: GeocodedPoint, raw: dict[str, Any]) -> GeocodedPoint:
-        return parse_place(point, raw)
-
-    def reverse(self, latitude: float, longitude: float) -> GeocodedPoint:
-        point = self._reverse_point(latitude, longitude)
-        coordinates = (point.query_latitude, point.query_longitude)
-        return self._run(point, self.geocoder.reverse, coordinates, addressdetails=True)
+    geocoder_class = Nominatim
+    reverse_options: ClassVar[dict[str, Any]] = {"addressdetails": True}
+    parse = staticmethod(parse_place)
 
     def search(self, query: str, country_code: str | None = None) -> GeocodedPoint:
         kwargs: dict[str, Any] = {"addressdetails": True}

@@ -20,30 +20,26 @@ POSTAL_RE = re.compile(r"^\d{5}$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-def normalize_insee(value: object) -> str | None:
-    """A valid INSEE commune code as text, else None (`1053` -> `01053`, `2a004` -> `2A004`)."""
+def _code_text(value: object) -> str | None:
+    """A code as trimmed upper-case text, with its lost leading zero (`1053` -> `01053`)."""
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
-        text = f"{value:05d}"
-    else:
-        text = str(value).strip().upper()
-        if text.isdigit() and len(text) == 4:
-            text = "0" + text
-    return text if INSEE_RE.match(text) else None
+        return f"{value:05d}"
+    text = str(value).strip().upper()
+    return "0" + text if text.isdigit() and len(text) == 4 else text
+
+
+def normalize_insee(value: object) -> str | None:
+    """A valid INSEE commune code as text, else None (`1053` -> `01053`, `2a004` -> `2A004`)."""
+    text = _code_text(value)
+    return text if text is not None and INSEE_RE.match(text) else None
 
 
 def normalize_postal(value: object) -> str | None:
     """A valid French postal code as text, else None (`1000` -> `01000`)."""
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        text = f"{value:05d}"
-    else:
-        text = str(value).strip()
-        if text.isdigit() and len(text) == 4:
-            text = "0" + text
-    return text if POSTAL_RE.match(text) else None
+    text = _code_text(value)
+    return text if text is not None and POSTAL_RE.match(text) else None
 
 
 def department_code(insee_code: str | None) -> str | None:

@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from geopy.adapters import AdapterHTTPError, RequestsAdapter
 from geopy.exc import (
@@ -32,6 +32,9 @@ from geopy.geocoders.base import Geocoder
 
 from ingestion.geocoding.normalize import point_key, query_key, round_coordinate
 from ingestion.geocoding.result import GeocodedPoint, to_json
+
+if TYPE_CHECKING:
+    from ingestion.geocoding.config import GeocodingConfig
 
 # urllib3 must not retry behind our back: every attempt is counted and spaced here.
 ADAPTER_FACTORY = partial(RequestsAdapter, max_retries=0)
@@ -147,15 +150,28 @@ class PoliteCaller:
 class GeopyProvider(ABC):
     """An online provider: a geopy geocoder called politely, answers parsed into points.
 
-    Subclasses set ``name``/``version``, build ``self.geocoder`` and implement ``parse``.
+    Subclasses set ``name`` (also the prefix of their settings in the configuration:
+    ``<name>_domain``, ``<name>_scheme``, ``<name>_min_delay_s``), ``version``,
+    ``geocoder_class`` and how to read one answer (``parse``).
     """
 
     name: str
     version: str
+    geocoder_class: type[Geocoder]
+    reverse_options: ClassVar[dict[str, Any]] = {}
 
-    def __init__(self, geocoder: Geocoder, policy: CallPolicy):
-        self.geocoder = geocoder
-        self.caller = PoliteCaller(policy)
+    def __init__(self, config: GeocodingConfig):
+        def setting(key: str) -> Any:
+            return getattr(config, f"{self.name}_{key}")
+
+        self.geocoder = self.geocoder_class(
+            domain=setting("domain"),
+            scheme=setting("scheme"),
+            timeout=config.timeout_s,
+            user_agent=config.user_agent,
+            adapter_factory=ADAPTER_FACTORY,
+        )
+        self.caller = PoliteCaller(config.call_policy(setting("min_delay_s")))
 
     @property
     def requests(self) -> int:
@@ -164,6 +180,11 @@ class GeopyProvider(ABC):
     @abstractmethod
     def parse(self, point: GeocodedPoint, raw: dict[str, Any]) -> GeocodedPoint:
         """Fill ``point`` from the provider's raw answer for one location."""
+
+    def reverse(self, latitude: float, longitude: float) -> GeocodedPoint:
+        point = self._reverse_point(latitude, longitude)
+        coordinates = (point.query_latitude, point.query_longitude)
+        return self._run(point, self.geocoder.reverse, coordinates, **self.reverse_options)
 
     def _reverse_point(self, latitude: float, longitude: float) -> GeocodedPoint:
         lat, lon = round_coordinate(latitude), round_coordinate(longitude)
@@ -198,4 +219,5 @@ class GeopyProvider(ABC):
             point.status, point.reason = "not_found", "not_found"
             return point
         point.status = "ok"
+        point.payload = to_json(location.raw)  # the raw answer is kept with the point
         return self.parse(point, location.raw)

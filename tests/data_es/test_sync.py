@@ -38,7 +38,7 @@ def _reads(api: ExploreHandle) -> list[dict[str, str]]:
 def test_first_run_is_a_full_read_of_every_department(
     api: ExploreHandle, warehouse_env: dict[str, str]
 ) -> None:
-    summary = run_sync()
+    summary = run_sync("full")  # paged (auto reads the export: test_export.py)
     assert (summary.mode, summary.status) == ("full", "ok")
     assert (summary.read, summary.new, summary.rejected) == (200, VALID, 3)
     assert summary.slices == 14 and summary.splits == 0  # one slice per department
@@ -100,7 +100,7 @@ def test_quota_stops_cleanly_and_the_next_run_resumes_where_it_stopped(
 ) -> None:
     monkeypatch.setenv("SOURCES__DATA_ES__BATCH_RECORDS", "40")  # a few slices per load
     api.set_quota(9, datetime.now(UTC) + timedelta(hours=3))
-    first = run_sync()
+    first = run_sync("full")
     assert first.status == "stopped" and "rerun to resume" in (first.detail or "")
     assert "X-RateLimit-Remaining 0" in (first.detail or "")
     assert 0 < first.slices_done < first.slices
@@ -126,12 +126,12 @@ def test_a_429_stops_the_run_and_a_near_reset_is_waited_for(
     api: ExploreHandle, duckdb_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     api.set_quota(0, datetime.now(UTC) + timedelta(hours=5))
-    stopped = run_sync()
+    stopped = run_sync("full")
     assert stopped.status == "stopped" and "HTTP 429" in (stopped.detail or "")
     assert stopped.requests == 1 and _count("select count(*) from raw_data_es.ingest_runs") == 1
     monkeypatch.setenv("SOURCES__DATA_ES__MAX_QUOTA_WAIT_S", "30")
     api.set_quota(40, datetime.now(UTC) + timedelta(seconds=1), used=38)
-    waited = run_sync()
+    waited = run_sync("full")
     assert waited.status == "ok" and waited.new == VALID
 
 
@@ -140,7 +140,7 @@ def test_the_request_budget_stops_a_run_resumably(
 ) -> None:
     monkeypatch.setenv("SOURCES__DATA_ES__REQUEST_BUDGET", "5")
     monkeypatch.setenv("SOURCES__DATA_ES__BATCH_RECORDS", "1")
-    first = run_sync()
+    first = run_sync("full")
     assert first.status == "stopped" and "budget of 5" in (first.detail or "")
     assert len(api.requests) == 5
     monkeypatch.delenv("SOURCES__DATA_ES__REQUEST_BUDGET")
@@ -177,18 +177,45 @@ def test_delta_reads_only_changed_records_then_full_unlists(
     assert unlisted == 3
 
 
-def test_export_mode_reconciles_from_the_bulk_csv_in_one_request(
-    api: ExploreHandle, duckdb_env: dict[str, str]
+def test_export_mode_reconciles_from_the_parquet_export_in_one_request(
+    api: ExploreHandle, duckdb_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run_sync("full")
     api.set_records(load_snapshot(night2=True))
     api.requests.clear()
+    monkeypatch.setenv("SOURCES__DATA_ES__BATCH_RECORDS", "50")  # landed in 5 loads
     summary = run_sync("export")
     assert (summary.mode, summary.status, summary.requests) == ("export", "ok", 2)
     assert [r.path.rsplit("/", 2)[-2:] for r in api.requests] == [
         ["data-es", "records"],
-        ["exports", "csv"],
+        ["exports", "parquet"],
     ]
-    # the CSV carries every value as text: the same parsing lands the same content
+    # read through Arrow, the same parsing lands the same content
     assert (summary.new, summary.changed, summary.unlisted) == (3, 5, 3)
     assert _count("select count(*) from raw_data_es.equipments where is_listed") == VALID
+
+
+def test_a_week_after_the_last_full_read_auto_reconciles_and_unlists_what_vanished(
+    api: ExploreHandle, warehouse_env: dict[str, str]
+) -> None:
+    night1 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    records = load_snapshot()
+    gone = next(r for r in records[10:] if _readable(r))["equip_numero"]
+    modes = []
+    for night in range(8):  # nights 1..8: days 0..7 after the first full read
+        if night == 3:  # removed from the set on the 4th night: no delta can see it
+            api.set_records([r for r in records if r["equip_numero"] != gone])
+        summary = run_sync(clock=lambda n=night: night1 + timedelta(days=n))
+        assert summary.status == "ok"
+        modes.append(summary.mode)
+        if night < 7:
+            assert summary.unlisted == 0
+    assert modes == [settings.FULL_READ_MODE] + ["delta"] * 6 + [settings.FULL_READ_MODE]
+    assert summary.unlisted == 1
+    assert query(f"select is_listed from raw_data_es.equipments where equip_numero = '{gone}'") == [
+        (False,)
+    ]  # unlisted, never deleted
+    assert _count("select count(*) from raw_data_es.equipments") == VALID
+    assert _count("select count(*) from raw_data_es.equipments where is_listed") == VALID - 1
+    runs = query("select mode from raw_data_es.ingest_runs order by started_at")
+    assert [m for (m,) in runs] == modes

