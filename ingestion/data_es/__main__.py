@@ -19,8 +19,9 @@ def main(argv: list[str] | None = None) -> int:
         "--mode",
         choices=["auto", "full", "delta", "export"],
         default="auto",
-        help="auto: resume a stopped read, else the nightly delta, or a full read weekly; "
-        "export: a full reconciliation from the bulk CSV export (one request, not resumable)",
+        help="auto: resume a stopped paged read, else the nightly delta, or weekly a full "
+        "reconciliation from the parquet export; export: that full read now (2 requests, "
+        "restarted whole if stopped); full: the full read paged through /records (resumable)",
     )
     parser.add_argument(
         "--base-url", help="API root (default SOURCES__DATA_ES__BASE_URL or the live API)"

@@ -12,6 +12,7 @@ from contextlib import closing, contextmanager
 from typing import Any
 
 from ingestion.geocoding import settings
+from ingestion.geocoding.columns import POINT_COLUMNS
 from ingestion.geocoding.engine import PoiInput
 from ingestion.geocoding.result import GeocodedPoint
 from ingestion.warehouse import Warehouse
@@ -141,8 +142,6 @@ def _gazetteer_lookups() -> tuple[dict[str, str], dict[str, tuple[float, float]]
 
 def read_cache(warehouse: Warehouse) -> dict[str, GeocodedPoint]:
     """The provider cache ``raw_geocoding.geocoded_points`` by ``point_key``."""
-    from ingestion.geocoding import POINT_COLUMNS
-
     with _cursor(warehouse) as cur:
         rows = _select(cur, settings.DATASET_NAME, "geocoded_points", tuple(POINT_COLUMNS))
     cache = {}

@@ -20,15 +20,6 @@ def _module_name(path: Path) -> str:
 
 
 MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
-# Cycles another branch of issue 9 removes (geocoding's): delete them here once it lands.
-KNOWN_ELSEWHERE = [
-    [
-        "ingestion.geocoding.gazetteer",
-        "ingestion.geocoding.gazetteer_build",
-        "ingestion.geocoding.gazetteer",
-    ],
-    ["ingestion.geocoding.helpers", "ingestion.geocoding", "ingestion.geocoding.helpers"],
-]
 
 
 def _resolve(name: str) -> str | None:
@@ -102,7 +93,7 @@ def test_every_module_imports(module: str) -> None:
 
 
 def test_no_import_cycle() -> None:
-    assert [c for c in find_cycles() if c not in KNOWN_ELSEWHERE] == []
+    assert find_cycles() == []
 
 
 def test_the_scan_sees_a_deferred_import_cycle(tmp_path: Path) -> None:
