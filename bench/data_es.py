@@ -87,19 +87,35 @@ def child(step: str, env: dict[str, str], *args: str) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def dbt_build(env: dict[str, str], work: Path, full_refresh: bool) -> dict[str, Any]:
+def dbt_build(
+    env: dict[str, str], work: Path, full_refresh: bool, overlap_hours: float
+) -> dict[str, Any]:
+    """One ``dbt build``: wall time, and where it went (seconds per kind of node, summed over
+    dbt's threads, and the slowest nodes) from ``run_results.json``."""
     args = [DBT, "build", "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
     if full_refresh:
         args.append("--full-refresh")
+    if overlap_hours >= 0:  # the nights of a bench land minutes apart, not a day
+        args += ["--vars", json.dumps({"incremental_overlap_hours": overlap_hours})]
     started = time.monotonic()
     done = subprocess.run(args, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     summary = re.findall(r"Done\\. (PASS=.*)", done.stdout)
+    nodes = json.loads((work / "target" / "run_results.json").read_text())["results"]
+    by_kind: dict[str, float] = {}
+    for node in nodes:
+        kind = node["unique_id"].split(".")[0]
+        by_kind[kind] = round(by_kind.get(kind, 0.0) + node["execution_time"], 1)
+    slowest = sorted(nodes, key=lambda node: -node["execution_time"])[:6]
     return {
         "wall_s": round(time.monotonic() - started, 1),
         "ok": done.returncode == 0,
         "summary": summary[-1] if summary else done.stdout[-500:],
         "children_peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "node_seconds": by_kind,
+        "slowest": {
+            node["unique_id"].split(".", 2)[2]: round(node["execution_time"], 1) for node in slowest
+        },
     }
 
 
@@ -120,7 +136,7 @@ def warehouse(kind: str, work: Path) -> dict[str, str]:
             "POSTGRES_USER": "postgres", "POSTGRES_PASSWORD": "", "POSTGRES_DB": name}  # fmt: skip
 
 
-def run(n: int, kind: str, work: Path) -> dict[str, Any]:
+def run(n: int, kind: str, work: Path, overlap_hours: float = 0.0) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     env = warehouse(kind, work)
     result: dict[str, Any] = {"n": n, "warehouse": kind}
@@ -130,12 +146,15 @@ def run(n: int, kind: str, work: Path) -> dict[str, Any]:
         result["full_read"] = child("sync", env, "auto")  # the first run: the parquet export
     result["full_read"]["records_per_s"] = round(n / result["full_read"]["wall_s"])
     result["geocode_full"] = child("geocode", env)
-    result["dbt_full"] = dbt_build(env, work, full_refresh=True)
+    result["dbt_full"] = dbt_build(env, work, True, overlap_hours)
     with serve(n, changed=0.01) as url:
         env["SOURCES__DATA_ES__BASE_URL"] = url
         result["delta_read"] = child("sync", env, "delta")
     result["geocode_delta"] = child("geocode", env)
-    result["dbt_incremental"] = dbt_build(env, work, full_refresh=False)
+    result["dbt_incremental"] = dbt_build(env, work, False, overlap_hours)
+    result["dbt_incremental_share"] = round(
+        result["dbt_incremental"]["wall_s"] / result["dbt_full"]["wall_s"], 2
+    )
     return result
 
 
@@ -145,8 +164,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warehouses", default="duckdb")
     parser.add_argument("--work", type=Path, default=REPO_ROOT / "bench" / "results" / "data_es")
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--dbt-overlap-hours",
+        type=float,
+        default=0.0,
+        help="incremental_overlap_hours for dbt (default 0: the two nights land minutes "
+        "apart, so dbt_project.yml's 6 h would re-read night 1 whole; negative keeps it)",
+    )
     args = parser.parse_args(argv)
-    results = [run(args.n, kind, args.work / kind) for kind in args.warehouses.split(",")]
+    results = [
+        run(args.n, kind, args.work / kind, args.dbt_overlap_hours)
+        for kind in args.warehouses.split(",")
+    ]
     text = json.dumps(results, indent=1)
     print(text)
     if args.out:

@@ -40,6 +40,8 @@ SQL_TYPES = {
     DATE: "date",
     TS: "timestamp with time zone",
 }
+# The two columns dlt adds to every row it lands, with their warehouse types.
+DLT_COLUMNS = {"_dlt_load_id": "text", "_dlt_id": "text"}
 
 
 def columns(declaration: str) -> Columns:

@@ -5,18 +5,10 @@ from __future__ import annotations
 import yaml
 
 from ingestion.data_es.columns import TABLES
+from ingestion.raw_tables import DLT_COLUMNS, SQL_TYPES
 from ingestion.warehouse import REPO_ROOT
 
 SOURCES = REPO_ROOT / "dbt_project/models/staging/data_es/_data_es__sources.yml"
-SQL_TYPES = {
-    "text": "text",
-    "bigint": "bigint",
-    "double": "double precision",
-    "bool": "boolean",
-    "date": "date",
-    "timestamp": "timestamp with time zone",
-}
-DLT_COLUMNS = {"_dlt_load_id": "text", "_dlt_id": "text"}
 
 
 def _declared_tables() -> dict[str, dict[str, str]]:

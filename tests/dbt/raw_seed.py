@@ -18,14 +18,8 @@ from typing import Any
 from ingestion import geocoding
 from ingestion.finishers import columns as finishers_columns
 from ingestion.html_text import plain_description, sanitized_html
+from ingestion.raw_tables import DLT_COLUMNS, SQL_TYPES
 
-#: SQL types of the dlt data types whose names differ (text, bigint and date do not).
-_SQL_TYPES = {
-    "double": "double precision",
-    "bool": "boolean",
-    "timestamp": "timestamp with time zone",
-}
-_DLT_COLUMNS = {"_dlt_load_id": "text", "_dlt_id": "text"}
 _LOADS = {
     "load_id": "text",
     "schema_name": "text",
@@ -38,7 +32,7 @@ _LOADS = {
 def _table(columns: dict[str, dict[str, Any]]) -> dict[str, str]:
     """A raw table as dlt lands it: the declared columns, then dlt's own two."""
     types = {name: c["data_type"] for name, c in columns.items()}
-    return {name: _SQL_TYPES.get(t, t) for name, t in types.items()} | _DLT_COLUMNS
+    return {name: SQL_TYPES[t] for name, t in types.items()} | DLT_COLUMNS
 
 
 #: The raw tables, from the declarations the ingestion lands them with.

@@ -8,12 +8,11 @@ import re
 import yaml
 
 from ingestion.finishers.columns import RAW_TABLES
-from ingestion.raw_tables import SQL_TYPES
+from ingestion.raw_tables import DLT_COLUMNS, SQL_TYPES
 from ingestion.warehouse import REPO_ROOT
 
 SOURCES = REPO_ROOT / "dbt_project/models/staging/finishers/_finishers__sources.yml"
 README = REPO_ROOT / "ingestion/README.md"
-DLT_COLUMNS = {"_dlt_load_id": "text", "_dlt_id": "text"}
 # How the README's tables spell the types.
 README_TYPES = {
     "text": "text",
