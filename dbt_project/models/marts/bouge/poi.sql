@@ -15,16 +15,18 @@ flagged as (
 
 pois as (
 
-    select * from flagged
+    select flagged.* from flagged
     {% if is_incremental() %}
-        {#- A POI's duplicate flag can move when another POI changes: re-emit it then. -#}
+        {#- A POI's duplicate flag can move when another POI changes: re-emit it then.
+            A join, not `or exists (...)`: Postgres runs a correlated subquery under an
+            OR once per row, a scan of the whole mart each time. -#}
+        left join {{ this }} as existing
+            on flagged.poi_id = existing.poi_id
         where
-            updated_at >= {{ incremental_cutoff('updated_at') }}
-            or exists (
-                select 1 from {{ this }} as existing
-                where
-                    existing.poi_id = flagged.poi_id
-                    and existing.duplicate_of_poi_id is distinct from flagged.duplicate_of_poi_id
+            flagged.updated_at >= {{ incremental_cutoff('updated_at') }}
+            or (
+                existing.poi_id is not null
+                and existing.duplicate_of_poi_id is distinct from flagged.duplicate_of_poi_id
             )
     {% endif %}
 
