@@ -15,7 +15,6 @@ field's type is an :class:`~ingestion.env.EnvSettingError` naming where it came 
 
 from __future__ import annotations
 
-import os
 import typing
 from collections.abc import Mapping
 from dataclasses import fields
@@ -24,7 +23,7 @@ from types import NoneType, UnionType
 from typing import Any, get_args, get_origin
 
 import dlt
-from dlt.common.configuration.providers import ConfigProvider
+from dlt.common.configuration.providers import ConfigProvider, EnvironProvider
 
 from ingestion.env import EnvSettingError
 
@@ -35,6 +34,7 @@ class AliasProvider(ConfigProvider):
     def __init__(self, prefix: str, aliases: Mapping[str, str]) -> None:
         self.prefix = prefix
         self.aliases = aliases
+        self.environ = EnvironProvider()  # dlt's own reader, asked for the documented name
 
     def variable(self, key: str) -> str:
         return self.aliases.get(key) or f"{self.prefix}{key.upper()}"
@@ -42,8 +42,7 @@ class AliasProvider(ConfigProvider):
     def get_value(
         self, key: str, hint: type[Any], pipeline_name: str | None, *sections: str
     ) -> tuple[Any | None, str]:
-        name = self.variable(key)
-        return os.environ.get(name), name
+        return self.environ.get_value(self.variable(key).lower(), hint, None)
 
     @property
     def name(self) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from ingestion.data_es.snapshot import load_snapshot
 from ingestion.data_es.snapshot.server import serve_explore
 from ingestion.finishers.snapshot.server import SITE_DIR, serve_site
-from ingestion.warehouse import REPO_ROOT, WarehouseError, current_warehouse
+from ingestion.warehouse import REPO_ROOT, LocalPaths, WarehouseError, current_warehouse
 
 MARTS = ("poi", "address", "address_poi", "activity", "registered_poi")
 BIN = Path(sys.executable).parent
@@ -92,7 +92,7 @@ def run_demo(site_dir: Path) -> None:
     for source, pois, activities in source_counts():
         print(f"  {source:<15} {pois:>6} POIs {activities:>6} activities")
     print(f"\nDone in {time.monotonic() - started:.0f} s.")
-    docs = REPO_ROOT / os.environ.get("DBT_TARGET_PATH", "target") / "static_index.html"
+    docs = LocalPaths.resolve().dbt_target / "static_index.html"
     print(f"Docs site: open {docs} in a browser (or `make docs` to serve it)")
 
 

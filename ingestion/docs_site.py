@@ -12,13 +12,12 @@ script tags of dbt's template, else the build fails and nothing is written.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ingestion.warehouse import REPO_ROOT
+from ingestion.warehouse import REPO_ROOT, LocalPaths
 
 SITE_FILE = "static_index.html"
 MANIFEST_PLACEHOLDER = '"MANIFEST.JSON INLINE DATA"'
@@ -110,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-generate", action="store_true", help="reuse target/manifest.json and catalog.json"
     )
     args = parser.parse_args(argv)
-    target_dir = REPO_ROOT / os.environ.get("DBT_TARGET_PATH", "target")
+    target_dir = LocalPaths.resolve().dbt_target
     if not args.no_generate:
         dbt = Path(sys.executable).parent / "dbt"
         result = subprocess.run([str(dbt), "docs", "generate"], cwd=REPO_ROOT, check=False)

@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 from jinja2 import Environment, StrictUndefined
 
+from ingestion.config import setting_values
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROFILES_FILE = REPO_ROOT / "profiles.yml"
 PROFILE_NAME = "bouge"
@@ -147,6 +149,25 @@ def current_warehouse(profiles_file: Path = PROFILES_FILE) -> Warehouse:
     return Warehouse(target=target, settings=_render(outputs[target], env))
 
 
+@dataclass(frozen=True)
+class LocalPaths:
+    """Where the local working files go: dlt's load packages, dbt's ``target/`` (relative
+    to the repository root). Resolved like every setting (:mod:`ingestion.config`), from
+    their documented names ``DLT_PIPELINES_DIR`` and dbt's own ``DBT_TARGET_PATH``."""
+
+    dlt_pipelines_dir: str = str(REPO_ROOT / "warehouse" / "dlt_pipelines")
+    dbt_target_path: str = "target"
+
+    @classmethod
+    def resolve(cls) -> LocalPaths:
+        aliases = {"dlt_pipelines_dir": "DLT_PIPELINES_DIR", "dbt_target_path": "DBT_TARGET_PATH"}
+        return cls(**setting_values(cls, "warehouse", "", aliases))
+
+    @property
+    def dbt_target(self) -> Path:
+        return REPO_ROOT / self.dbt_target_path
+
+
 def dlt_pipelines_dir(target: str | None = None) -> str:
     """dlt's local working folder for a target: ``<DLT_PIPELINES_DIR>/<target>``.
 
@@ -156,5 +177,5 @@ def dlt_pipelines_dir(target: str | None = None) -> str:
     folder per target: a pending package of ``dev`` is never loaded into ``prod``, and
     switching targets prints no "destination differs" warning.
     """
-    base = os.environ.get("DLT_PIPELINES_DIR") or str(REPO_ROOT / "warehouse" / "dlt_pipelines")
+    base = LocalPaths.resolve().dlt_pipelines_dir
     return str(Path(base) / (target or current_warehouse().target))
