@@ -13,13 +13,15 @@ from typing import Any
 import dlt
 import pyarrow as pa
 
+from ingestion.raw_tables import BIGINT, BOOL, DATE, DOUBLE, TEXT, TS
+
 _ARROW_TYPES = {
-    "text": pa.string(),
-    "bigint": pa.int64(),
-    "double": pa.float64(),
-    "bool": pa.bool_(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("us", tz="UTC"),
+    TEXT: pa.string(),
+    BIGINT: pa.int64(),
+    DOUBLE: pa.float64(),
+    BOOL: pa.bool_(),
+    DATE: pa.date32(),
+    TS: pa.timestamp("us", tz="UTC"),
 }
 
 
