@@ -36,13 +36,19 @@ class AliasProvider(ConfigProvider):
         self.aliases = aliases
         self.environ = EnvironProvider()  # dlt's own reader, asked for the documented name
 
-    def variable(self, key: str) -> str:
-        return self.aliases.get(key) or f"{self.prefix}{key.upper()}"
+    def variable(self, key: str) -> str | None:
+        """The documented name of ``key``; None for a step with no documented names."""
+        if key in self.aliases:
+            return self.aliases[key]
+        return f"{self.prefix}{key.upper()}" if self.prefix else None
 
     def get_value(
         self, key: str, hint: type[Any], pipeline_name: str | None, *sections: str
     ) -> tuple[Any | None, str]:
-        return self.environ.get_value(self.variable(key).lower(), hint, None)
+        variable = self.variable(key)
+        if variable is None:
+            return None, ""
+        return self.environ.get_value(variable.lower(), hint, None)
 
     @property
     def name(self) -> str:

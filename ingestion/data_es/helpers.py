@@ -1,4 +1,4 @@
-"""Source-specific plumbing: the polite HTTP session, the API configuration, the slices.
+"""Source-specific plumbing: the polite HTTP session, the slices.
 
 - :class:`PoliteSession` is the one door to the API: host allowlist, identifying
   User-Agent, request budget, ``X-RateLimit-*`` and 429 (wait for the reset when it is
@@ -14,93 +14,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from dlt.common.configuration import with_config
 from dlt.sources.rest_api import RESTAPIConfig, rest_api_resources
 
 from . import settings
+from .config import ApiConfig
+from .errors import DataEsError, QuotaStop, SliceTooLarge
 from .parsing import normalise_code, normalise_department
-
-
-class DataEsError(RuntimeError):
-    """The run cannot go on (the message is one line, with its figures)."""
-
-
-class SliceTooLarge(DataEsError):
-    pass
-
-
-class QuotaStop(DataEsError):
-    """The daily quota or the run's request budget is spent: stop, resume on the next run."""
-
-    def __init__(self, message: str, reset_at: datetime | None = None) -> None:
-        super().__init__(message)
-        self.reset_at = reset_at
-
-
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-@dataclass(frozen=True)
-class ApiConfig:
-    base_url: str = settings.DEFAULT_BASE_URL
-    user_agent: str = settings.DEFAULT_USER_AGENT
-    page_limit: int = settings.MAX_PAGE_LIMIT
-    request_budget: int = settings.REQUEST_BUDGET
-    max_quota_wait_s: float = settings.MAX_QUOTA_WAIT_S
-    min_remaining: int = settings.MIN_REMAINING
-    connect_timeout_s: float = settings.CONNECT_TIMEOUT_S
-    read_timeout_s: float = settings.READ_TIMEOUT_S
-    max_attempts: int = settings.MAX_ATTEMPTS
-    backoff_s: float = settings.BACKOFF_S
-    batch_records: int = settings.BATCH_RECORDS
-    full_reconciliation_days: float = settings.FULL_RECONCILIATION_DAYS
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.page_limit <= settings.MAX_PAGE_LIMIT:
-            raise DataEsError(f"page_limit={self.page_limit}: the API allows 1 to 100")
-        host = urlsplit(self.base_url).hostname or ""
-        if host not in self.allowed_hosts:
-            raise DataEsError(
-                f"base_url={self.base_url!r}: only {settings.CANONICAL_BASE_URL} or a local "
-                "server (127.0.0.1) may be read"
-            )
-
-    @property
-    def allowed_hosts(self) -> frozenset[str]:
-        return frozenset({urlsplit(settings.CANONICAL_BASE_URL).hostname or ""}) | LOOPBACK_HOSTS
-
-
-@with_config(sections=("sources", "data_es"))
-def api_config(
-    base_url: str = settings.DEFAULT_BASE_URL,
-    user_agent: str = settings.DEFAULT_USER_AGENT,
-    page_limit: int = settings.MAX_PAGE_LIMIT,
-    request_budget: int = settings.REQUEST_BUDGET,
-    max_quota_wait_s: float = settings.MAX_QUOTA_WAIT_S,
-    backoff_s: float = settings.BACKOFF_S,
-    batch_records: int = settings.BATCH_RECORDS,
-    full_reconciliation_days: float = settings.FULL_RECONCILIATION_DAYS,
-) -> ApiConfig:
-    """The run's settings, injected by dlt (``SOURCES__DATA_ES__BASE_URL``... or config.toml)."""
-    try:
-        return ApiConfig(
-            base_url=base_url.rstrip("/"),
-            user_agent=user_agent,
-            page_limit=int(page_limit),
-            request_budget=int(request_budget),
-            max_quota_wait_s=float(max_quota_wait_s),
-            backoff_s=float(backoff_s),
-            batch_records=max(1, int(batch_records)),
-            full_reconciliation_days=float(full_reconciliation_days),
-        )
-    except (TypeError, ValueError) as exc:
-        raise DataEsError(f"invalid sources.data_es setting: {exc}") from exc
 
 
 def _parse_reset(value: str | None, now: float) -> float | None:
@@ -376,7 +301,3 @@ def slice_resources(api: Api, piece: Slice) -> list[Any]:
         ],
     }
     return rest_api_resources(config)
-
-
-def with_base_url(config: ApiConfig, base_url: str | None) -> ApiConfig:
-    return config if not base_url else replace(config, base_url=base_url.rstrip("/"))

@@ -1,13 +1,12 @@
 """Constants of the Data ES source: endpoint, protocol limits, politeness, the select list.
 
-Every run-time setting also has a dlt configuration key (``SOURCES__DATA_ES__<NAME>`` in
-the environment, or ``[sources.data_es]`` in ``.dlt/config.toml``); these are the defaults.
+The run-time settings and their defaults are :class:`config.ApiConfig`'s fields (dlt keys
+``SOURCES__DATA_ES__<NAME>`` or ``[sources.data_es]`` in ``.dlt/config.toml``).
 """
 
 from __future__ import annotations
 
 CANONICAL_BASE_URL = "https://equipements.sports.gouv.fr/api/explore/v2.1"
-DEFAULT_BASE_URL = CANONICAL_BASE_URL
 # `data-es` is the complete, anonymous dataset. `data-es-equipement` publishes the
 # declarants' names, e-mails and phone numbers: never read it (FORMAT.md).
 DATASET_ID = "data-es"
@@ -60,24 +59,12 @@ SPLIT_FIELDS = ("dep_code", "new_code", "equip_type_famille")
 # equip_maj_date is meaningful only from this day: a migration stamped every older record
 # with 2025 dates, so the delta cursor never starts before it.
 CURSOR_FLOOR = "2025-03-31"
-# A full read marks what vanished as unlisted; one is forced when the last is this old.
-FULL_RECONCILIATION_DAYS = 7.0
 # How `auto` reads the whole set (the first run, then weekly): the parquet export, two
 # requests instead of ~3,400 pages (data_es/README.md says why); `--mode full` pages.
 FULL_READ_MODE = "export"
 
-# Politeness: ~5,000 anonymous calls a day per IP, reset at 00:00 UTC.
+# Politeness (the run's limits are settings: config.ApiConfig).
 DEFAULT_USER_AGENT = "BougeBot/0.1 (+https://github.com/bouge/data-platform)"
-REQUEST_BUDGET = 4_000  # calls per run, leaving a margin of the daily quota
-MAX_QUOTA_WAIT_S = 120.0  # a 429 whose reset is further away stops the run (resumable)
-MIN_REMAINING = 1  # stop before X-RateLimit-Remaining reaches 0
-CONNECT_TIMEOUT_S = 10.0
-READ_TIMEOUT_S = 60.0
-MAX_ATTEMPTS = 4  # connection errors and 5xx
-BACKOFF_S = 1.0
-
-# One dlt load per batch of slices: a run stopped by the quota loses at most one batch.
-BATCH_RECORDS = 20_000
 
 PIPELINE_NAME = "data_es"
 DATASET_NAME = "raw_data_es"

@@ -6,7 +6,8 @@ import pytest
 
 from ingestion.data_es import settings
 from ingestion.data_es.columns import TABLES
-from ingestion.data_es.helpers import DataEsError, PoliteSession, api_config
+from ingestion.data_es.config import ApiConfig
+from ingestion.data_es.helpers import DataEsError, PoliteSession
 from ingestion.data_es.snapshot.server import ExploreHandle
 from ingestion.data_es.sync import run_sync
 from tests.dbt.helpers import query
@@ -25,7 +26,7 @@ def test_the_select_list_names_no_personal_field() -> None:
 
 
 def test_the_personal_dataset_is_refused_before_any_request(api: ExploreHandle) -> None:
-    session = PoliteSession(api_config())
+    session = PoliteSession(ApiConfig.resolve())
     url = f"{api.base_url}/catalog/datasets/data-es-equipement/records"
     with pytest.raises(DataEsError, match="personal data"):
         session.get(url)
