@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import MISSING, dataclass, field, make_dataclass
+from dataclasses import Field, dataclass, field, make_dataclass
 from types import NoneType
 from typing import Any, Literal, get_args, get_origin
 
@@ -28,6 +28,7 @@ DATA_TYPES = (TEXT, BIGINT, DOUBLE, BOOL, DATE, TS)
 # What a word after a column's type adds to its dlt schema.
 FLAGS: dict[str, dict[str, Any]] = {
     "key": {"nullable": False, "primary_key": True},
+    "required": {"nullable": False},
     "merge_key": {"merge_key": True},
     "hard_delete": {"hard_delete": True},  # a row with true deletes the rows of its keys
 }
@@ -72,23 +73,22 @@ def row_type(
     *,
     bases: tuple[type, ...] = (),
     frozen: bool = False,
+    slots: bool = False,
     **defaults: Any,
 ) -> type:
     """A dataclass with one field per declared column, in table order: the primary key is
-    required, the others default to ``defaults``, 0 for numbers or None."""
-    fields = [
-        (
-            column,
-            Any,
-            field(
-                default=MISSING
-                if spec.get("primary_key")
-                else defaults.get(column, _DEFAULTS.get(spec["data_type"]))
-            ),
-        )
-        for column, spec in columns.items()
-    ]
-    return make_dataclass(name, fields, bases=bases, frozen=frozen, slots=frozen)
+    required, the others default to ``defaults`` (a value or a ``field(...)``), 0 for
+    numbers or None. Frozen or ``slots``: no instance ``__dict__`` (bases declare
+    ``__slots__ = ()``)."""
+
+    def default(column: str, spec: dict[str, Any]) -> Any:
+        if spec.get("primary_key"):
+            return field()
+        value = defaults.get(column, _DEFAULTS.get(spec["data_type"]))
+        return value if isinstance(value, Field) else field(default=value)
+
+    fields = [(column, Any, default(column, spec)) for column, spec in columns.items()]
+    return make_dataclass(name, fields, bases=bases, frozen=frozen, slots=frozen or slots)
 
 
 def model_columns(model: type[BaseModel], *, skip: tuple[str, ...] = ()) -> str:
@@ -142,8 +142,9 @@ class RawTable:
 
         return dlt.resource(items, **self.hints())
 
-    def transformer(self, pick: Callable[[Any], list[Row] | None]) -> Any:
-        """A transformer that lands what ``pick`` takes from each item it is piped."""
+    def transformer(self, pick: Callable[[Any], Any]) -> Any:
+        """A transformer that lands what ``pick`` takes from each item it is piped (rows
+        or an Arrow table; nothing when it takes nothing)."""
 
         def rows(item: Any) -> Iterator[list[Row]]:
             picked = pick(item)

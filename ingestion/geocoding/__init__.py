@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,48 +36,23 @@ from ingestion.arrow_rows import (
     to_arrow,
 )
 from ingestion.geocoding import settings
-from ingestion.geocoding.columns import POI_COLUMNS, POINT_COLUMNS, RUN_COLUMNS
+from ingestion.geocoding.columns import GEOCODED_POINTS, GEOCODING_RUNS, POI_LOCATIONS
 from ingestion.geocoding.config import GeocodingConfig
 from ingestion.geocoding.engine import Enricher, EnrichmentChunk, EnrichmentResult
 from ingestion.geocoding.result import utcnow
+from ingestion.raw_tables import RawTable
 
-MERGE = {"disposition": "merge", "strategy": "delete-insert"}
 LOAD_CHUNKS = 2  # chunks of Enricher.chunks (10,000 POIs each) landed by one load
 
 
-def _empty_table(name: str, columns: dict[str, Any], **hints: Any) -> Any:
-    """A resource that only creates its table (dbt's sources must exist from the first run)."""
-
-    def rows() -> Iterator[Any]:
-        yield dlt.mark.materialize_table_schema()
-
-    return dlt.resource(rows, name=name, columns=columns, **hints)
+def _arrow(rows: list[dict[str, Any]], table: RawTable) -> Any:
+    return to_arrow(rows, table.columns) if rows else None
 
 
-_TABLES = {
-    "poi_locations": (
-        POI_COLUMNS,
-        {"write_disposition": MERGE, "primary_key": ("source", "original_id")},
-    ),
-    "geocoded_points": (POINT_COLUMNS, {"write_disposition": MERGE, "primary_key": "point_key"}),
-}
-
-
-@dlt.transformer(name="poi_locations", columns=POI_COLUMNS, **_TABLES["poi_locations"][1])
-def poi_locations(chunk: EnrichmentChunk) -> Iterator[Any]:
-    if chunk.poi_rows:
-        yield to_arrow(chunk.poi_rows, POI_COLUMNS)
-
-
-@dlt.transformer(name="geocoded_points", columns=POINT_COLUMNS, **_TABLES["geocoded_points"][1])
-def geocoded_points(chunk: EnrichmentChunk) -> Iterator[Any]:
-    if chunk.point_rows:
-        yield to_arrow(chunk.point_rows, POINT_COLUMNS)
-
-
-@dlt.resource(name="geocoding_runs", write_disposition="append", columns=RUN_COLUMNS)
-def geocoding_runs(rows: list[dict[str, Any]]) -> Any:
-    yield rows
+poi_locations = POI_LOCATIONS.transformer(lambda chunk: _arrow(chunk.poi_rows, POI_LOCATIONS))
+geocoded_points = GEOCODED_POINTS.transformer(
+    lambda chunk: _arrow(chunk.point_rows, GEOCODED_POINTS)
+)
 
 
 @dlt.source(name="geocoding", max_table_nesting=0)
@@ -93,10 +68,10 @@ def geocoding_source(
         stream = dlt.resource(chunks, name="chunks", selected=False)
         resources += [stream | poi_locations, stream | geocoded_points]
     if run_rows:
-        resources.append(geocoding_runs(run_rows))
-    for name in sorted(missing_tables & set(_TABLES)):
-        columns, hints = _TABLES[name]
-        resources.append(_empty_table(name, columns, **hints))
+        resources.append(GEOCODING_RUNS.resource(run_rows))
+    for table in (POI_LOCATIONS, GEOCODED_POINTS):
+        if table.name in missing_tables:
+            resources.append(table.resource(create=True))
     return resources
 
 
@@ -217,7 +192,7 @@ def run_geocoding(
     run_rows = run_rows_for(
         run_id, started_at, config, result, warehouse.describe(), gazetteer_version
     )
-    missing = frozenset(_TABLES) - landed_tables(warehouse)
+    missing = frozenset({POI_LOCATIONS.name, GEOCODED_POINTS.name}) - landed_tables(warehouse)
     pipeline.run(geocoding_source(run_rows=run_rows, missing_tables=missing))
     return RunSummary(
         run_id=run_id,
