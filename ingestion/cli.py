@@ -20,9 +20,16 @@ class Summary(Protocol):
     def table(self) -> str: ...
 
 
-def step_parser(module: str, description: str) -> argparse.ArgumentParser:
-    """The parser of ``python -m <module>``."""
-    return argparse.ArgumentParser(prog=f"python -m {module}", description=description)
+def step_parser(
+    module: str | None, doc: str | None, progress: bool = False
+) -> argparse.ArgumentParser:
+    """The parser of ``python -m <module>``, described by the first line of its ``doc``;
+    ``progress`` adds ``--no-progress`` (no progress bar)."""
+    description = doc.strip().splitlines()[0] if doc else None
+    parser = argparse.ArgumentParser(prog=f"python -m {module}", description=description)
+    if progress:
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
 
 
 def run_step(

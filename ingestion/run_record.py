@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from ingestion.raw_tables import Columns, row_type
 
@@ -32,8 +32,15 @@ class RunRecord:
     def row(self) -> dict[str, Any]:
         return asdict(self)  # type: ignore[call-overload]
 
-    def counter_lines(self, title: str, labels: list[tuple[str, str]]) -> tuple[list[str], int]:
-        """The title and one aligned line per ``(counter, label)``, and the label width."""
+    # The counters the summary prints, in its order: one ``counter: label`` a line.
+    LABELS: ClassVar[str] = ""
+
+    def counter_lines(self, title: str) -> tuple[list[str], int]:
+        """The title and one aligned line per counter of ``LABELS``, and the label width."""
+        labels = [
+            (key.strip(), label.strip())
+            for key, label in (line.split(":", 1) for line in self.LABELS.strip().splitlines())
+        ]
         width = max(len(label) for _, label in labels) + 2
         lines = [title] + [f"  {label:<{width}}{getattr(self, key):>10,}" for key, label in labels]
         return lines, width

@@ -1,4 +1,7 @@
-"""CLI: ``python -m ingestion.data_es [--mode auto|full|delta] [--base-url URL]``."""
+"""Read Data ES (sport facilities) into raw_data_es (DBT_TARGET warehouse).
+
+``python -m ingestion.data_es [--mode auto|export|full|delta] [--base-url URL] [--no-progress]``
+"""
 
 from __future__ import annotations
 
@@ -11,10 +14,7 @@ from .helpers import DataEsError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = step_parser(
-        "ingestion.data_es",
-        "Read Data ES (sport facilities) into raw_data_es (DBT_TARGET warehouse).",
-    )
+    parser = step_parser(__package__, __doc__, progress=True)
     parser.add_argument(
         "--mode",
         choices=["auto", "full", "delta", "export"],
@@ -26,7 +26,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--base-url", help="API root (default SOURCES__DATA_ES__BASE_URL or the live API)"
     )
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     from .sync import run_sync

@@ -44,16 +44,15 @@ from ingestion.warehouse import (
 
 from . import Page, data_es_source, export, settings
 from .columns import ACTIVITY_COLUMNS, EQUIPMENT_COLUMNS, RUN_COLUMNS, TABLES
+from .config import ApiConfig
 from .helpers import (
     Api,
     DataEsError,
     PoliteSession,
     QuotaStop,
     Slice,
-    api_config,
     plan_slices,
     slice_resources,
-    with_base_url,
 )
 from .parsing import RecordRejected, parse_record
 
@@ -77,25 +76,26 @@ _Record = run_record(
 class SyncSummary(_Record):  # type: ignore[misc,valid-type]
     """One field per column of ``raw_data_es.ingest_runs`` (columns.RUN_COLUMNS)."""
 
+    LABELS = """
+        slices: slices planned
+        slices_resumed: slices done by an earlier run
+        slices_done: slices read
+        splits: slices split past the window
+        read: records read
+        new: new equipments
+        changed: changed equipments
+        unchanged: unchanged equipments
+        unlisted: unlisted (gone from the set)
+        relisted: listed again
+        rejected: rejected records
+        field_rejects: fields nulled
+        requests: HTTP requests
+    """
+
     def table(self) -> str:
-        labels = [
-            ("slices", "slices planned"),
-            ("slices_resumed", "slices done by an earlier run"),
-            ("slices_done", "slices read"),
-            ("splits", "slices split past the window"),
-            ("read", "records read"),
-            ("new", "new equipments"),
-            ("changed", "changed equipments"),
-            ("unchanged", "unchanged equipments"),
-            ("unlisted", "unlisted (gone from the set)"),
-            ("relisted", "listed again"),
-            ("rejected", "rejected records"),
-            ("field_rejects", "fields nulled"),
-            ("requests", "HTTP requests"),
-        ]
         cursor = f"{self.cursor_from or '-'} → {self.cursor_to or '-'}"
         title = f"data_es {self.mode} {self.run_id} — {self.status} — {self.base_url}"
-        lines, width = self.counter_lines(title, labels)
+        lines, width = self.counter_lines(title)
         lines.append(f"  {'equip_maj_date cursor':<{width}}{cursor:>10}")
         lines.append(self.duration_line(width))
         if self.detail:
@@ -196,7 +196,7 @@ class _Run:
         self.clock = clock or _utcnow
         self.now = self.clock()
         self.progress = progress
-        self.config = with_base_url(api_config(), base_url)
+        self.config = ApiConfig.resolve(base_url)
         self.session = PoliteSession(self.config)
         self.api = Api(self.config, self.session)
         self.summary = SyncSummary(

@@ -1,5 +1,7 @@
-"""CLI: ``python -m ingestion.finishers [--limit N] [--slug S] [--refresh all] [--base-url U]
-[--backfill] [--accept-shrink] [--unlisted]``.
+"""Crawl finishers.com event pages into raw_finishers (DBT_TARGET warehouse).
+
+``python -m ingestion.finishers [--limit N] [--slug S] [--refresh all] [--base-url U]
+[--backfill] [--accept-shrink] [--unlisted] [--no-progress]``
 
 Exit status: 0 done (also ``partial_budget``: the budget stopped it, the next run goes
 on); 2 cannot run (bad setting, site or warehouse unreachable, another run holds the
@@ -17,10 +19,7 @@ from .crawl import CrawlAnomaly, CrawlError, run_crawl
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = step_parser(
-        "ingestion.finishers",
-        "Crawl finishers.com event pages into raw_finishers (DBT_TARGET warehouse).",
-    )
+    parser = step_parser(__package__, __doc__, progress=True)
     parser.add_argument("--limit", type=int, help="crawl only the first N site-map events")
     parser.add_argument(
         "--slug",
@@ -53,7 +52,6 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="crawl a --slug even if the site map does not list it (it lands as unlisted)",
     )
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     return run_step(

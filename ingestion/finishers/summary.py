@@ -30,27 +30,28 @@ class CrawlSummary(_Record):  # type: ignore[misc,valid-type]
         row.pop("batches")
         return row
 
+    LABELS = """
+        discovered: events in the site map
+        selected: selected (--limit/--slug)
+        fetched: fetched (200)
+        not_modified: not modified (304)
+        skipped_fresh: skipped (not due tonight)
+        new: new events
+        changed: changed events
+        unchanged: unchanged events
+        unlisted: unlisted (gone from site map)
+        rejected: rejected pages
+        failed: failed fetches (retried, backing off)
+        gone: gone (404/410 night after night)
+        due_left: due pages left for next run
+        field_rejects: fields nulled
+        requests: HTTP requests
+    """
+
     def table(self) -> str:
         """The end-of-run summary printed by the CLI."""
-        labels = [
-            ("discovered", "events in the site map"),
-            ("selected", "selected (--limit/--slug)"),
-            ("fetched", "fetched (200)"),
-            ("not_modified", "not modified (304)"),
-            ("skipped_fresh", "skipped (not due tonight)"),
-            ("new", "new events"),
-            ("changed", "changed events"),
-            ("unchanged", "unchanged events"),
-            ("unlisted", "unlisted (gone from site map)"),
-            ("rejected", "rejected pages"),
-            ("failed", "failed fetches (retried, backing off)"),
-            ("gone", "gone (404/410 night after night)"),
-            ("due_left", "due pages left for next run"),
-            ("field_rejects", "fields nulled"),
-            ("requests", "HTTP requests"),
-        ]
         title = f"finishers crawl {self.run_id} — {self.status} — {self.base_url}"
-        lines, width = self.counter_lines(title, labels)
+        lines, width = self.counter_lines(title)
         lines.append(f"  {'bytes downloaded':<{width}}{self.bytes:>10,}")
         lines.append(self.duration_line(width))
         lines.append(f"  refresh policy: {self.refresh_policy}")

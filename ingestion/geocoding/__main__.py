@@ -1,4 +1,7 @@
-"""``python -m ingestion.geocoding [--provider X]``: geocode the landed events, print a summary."""
+"""Geocode the landed POIs into raw_geocoding (warehouse: DBT_TARGET), print a summary.
+
+``python -m ingestion.geocoding [--provider X]``
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,7 @@ from ingestion.warehouse import WarehouseError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = step_parser(
-        "ingestion.geocoding",
-        "Geocode raw_finishers.events into raw_geocoding (warehouse: DBT_TARGET).",
-    )
+    parser = step_parser(__package__, __doc__)
     parser.add_argument(
         "--provider",
         choices=settings.PROVIDERS,
