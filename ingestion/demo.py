@@ -36,36 +36,29 @@ def _step(title: str, command: list[str], env: dict[str, str]) -> None:
 
 def mart_row_counts() -> dict[str, int]:
     """Row counts of the Bouge marts in the current warehouse."""
-    connection = current_warehouse().connect()
-    try:
-        cursor = connection.cursor()
-        counts = {}
-        for mart in MARTS:
-            cursor.execute(f"select count(*) from bouge.{mart}")
-            counts[mart] = int(cursor.fetchone()[0])
-        return counts
-    finally:
-        connection.close()
+    with current_warehouse().reader() as reader:
+        return {
+            mart: int(reader.records(f"select count(*) as n from bouge.{mart}")[0]["n"])
+            for mart in MARTS
+        }
 
 
 def source_counts() -> list[tuple[str, int, int]]:
     """(source, POIs, activities) in the current warehouse: races next to facilities."""
-    connection = current_warehouse().connect()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(
-            "select poi.source, count(distinct poi.poi_id), count(activity.activity_id) "
+    with current_warehouse().reader() as reader:
+        rows = reader.records(
+            "select poi.source as source, count(distinct poi.poi_id) as pois, "
+            "count(activity.activity_id) as activities "
             "from bouge.poi left join bouge.activity on activity.poi_id = poi.poi_id "
             "group by poi.source order by poi.source"
         )
-        return [(str(s), int(p), int(a)) for s, p, a in cursor.fetchall()]
-    finally:
-        connection.close()
+    return [(str(r["source"]), int(r["pois"]), int(r["activities"])) for r in rows]
 
 
 def run_demo(site_dir: Path) -> None:
     warehouse = current_warehouse()
-    warehouse.connect().close()  # a warehouse that does not answer stops here, in one line
+    with warehouse.reader():  # a warehouse that does not answer stops here, in one line
+        pass
     print(f"Bouge demo: warehouse {warehouse.describe()}")
     started = time.monotonic()
     env = {**os.environ, "FINISHERS_CRAWL_DELAY": "0"}

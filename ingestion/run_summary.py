@@ -22,6 +22,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ingestion.warehouse_reader import WarehouseReader
+
 # The crawl counters of ingest_runs (ingestion/README.md), in the order the crawl meets them.
 CRAWL_COUNTERS = (
     "discovered",
@@ -43,30 +45,9 @@ MAX_REJECT_REASONS = 10
 MAX_DBT_FAILURES = 20
 
 
-def _query(conn: Any, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    cursor = conn.cursor()
-    try:
-        cursor.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        return columns, list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
-def _columns(conn: Any, schema: str, table: str) -> set[str]:
+def _columns(reader: WarehouseReader, schema: str, table: str) -> set[str]:
     """The table's columns; empty when it does not exist (yet)."""
-    # Constants of this module only: no user input reaches the SQL text.
-    _, rows = _query(
-        conn,
-        "select column_name from information_schema.columns "
-        f"where table_schema = '{schema}' and table_name = '{table}'",
-    )
-    return {row[0] for row in rows}
-
-
-def _records(conn: Any, sql: str) -> list[dict[str, Any]]:
-    columns, rows = _query(conn, sql)
-    return [dict(zip(columns, row, strict=True)) for row in rows]
+    return set(reader.columns(schema, table))
 
 
 def _number(value: Any) -> str:
@@ -108,12 +89,12 @@ def _cell(value: Any) -> str:
     return "–" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def _ingest_section(conn: Any) -> list[str]:
-    columns = _columns(conn, "raw_finishers", "ingest_runs")
+def _ingest_section(reader: WarehouseReader) -> list[str]:
+    columns = _columns(reader, "raw_finishers", "ingest_runs")
     if not columns:
         return ["_No crawl recorded yet (`raw_finishers.ingest_runs` does not exist)._"]
     order = "started_at desc nulls last" if "started_at" in columns else "_dlt_load_id desc"
-    runs = _records(conn, f"select * from raw_finishers.ingest_runs order by {order} limit 1")
+    runs = reader.records(f"select * from raw_finishers.ingest_runs order by {order} limit 1")
     if not runs:
         return ["_No crawl recorded yet (`raw_finishers.ingest_runs` is empty)._"]
     run = runs[0]
@@ -144,11 +125,10 @@ def _ingest_section(conn: Any) -> list[str]:
             shown = _bytes(run[name]) if name == "bytes" else _number(run[name])
             lines.append(f"| {name} | {shown} |")
 
-    reject_columns = _columns(conn, "raw_finishers", "rejects")
+    reject_columns = _columns(reader, "raw_finishers", "rejects")
     if {"run_id", "reason"} <= reject_columns and "run_id" in columns:
         severity = "severity" if "severity" in reject_columns else "null"
-        reasons = _records(
-            conn,
+        reasons = reader.records(
             f"select reason, {severity} as severity, count(*) as n "
             "from raw_finishers.rejects "
             "where run_id = (select run_id from raw_finishers.ingest_runs "
@@ -167,8 +147,8 @@ def _ingest_section(conn: Any) -> list[str]:
     return lines
 
 
-def _geocoding_section(conn: Any) -> list[str]:
-    columns = _columns(conn, "raw_geocoding", "geocoding_runs")
+def _geocoding_section(reader: WarehouseReader) -> list[str]:
+    columns = _columns(reader, "raw_geocoding", "geocoding_runs")
     if not columns:
         return []
     # One row per provider per run: the latest run is the latest run_id, or the latest load.
@@ -182,7 +162,7 @@ def _geocoding_section(conn: Any) -> list[str]:
         )
     else:
         where = "_dlt_load_id = (select max(_dlt_load_id) from raw_geocoding.geocoding_runs)"
-    rows = _records(conn, f"select * from raw_geocoding.geocoding_runs where {where}")
+    rows = reader.records(f"select * from raw_geocoding.geocoding_runs where {where}")
     if not rows:
         return []
     shown = [c for c in rows[0] if not c.startswith("_dlt") and c != "run_id"]
@@ -203,12 +183,12 @@ def _geocoding_section(conn: Any) -> list[str]:
     return lines
 
 
-def _data_es_section(conn: Any) -> list[str]:
+def _data_es_section(reader: WarehouseReader) -> list[str]:
     """The last Data ES run and the geocoding agreement figure (when it has run)."""
-    if not _columns(conn, "raw_data_es", "ingest_runs"):
+    if not _columns(reader, "raw_data_es", "ingest_runs"):
         return []
-    runs = _records(
-        conn, "select * from raw_data_es.ingest_runs order by started_at desc nulls last limit 1"
+    runs = reader.records(
+        "select * from raw_data_es.ingest_runs order by started_at desc nulls last limit 1"
     )
     if not runs:
         return []
@@ -221,10 +201,10 @@ def _data_es_section(conn: Any) -> list[str]:
     ]
     if run.get("detail"):
         lines += ["", _cell(run["detail"])]
-    if _columns(conn, "raw_geocoding", "poi_locations"):
+    if _columns(reader, "raw_geocoding", "poi_locations"):
         from ingestion.data_es.agreement import geocoding_agreement
 
-        lines += ["", f"Geocoding agreement: {geocoding_agreement(conn).describe()}."]
+        lines += ["", f"Geocoding agreement: {geocoding_agreement(reader).describe()}."]
     return lines
 
 
@@ -258,11 +238,11 @@ def _dbt_section(run_results: Path) -> list[str]:
     return lines
 
 
-def render(conn: Any, target: str, run_results: Path | None = None) -> str:
+def render(reader: WarehouseReader, target: str, run_results: Path | None = None) -> str:
     """The whole summary, as markdown."""
-    sections = [[f"## Bouge ingestion summary ({target})"], _ingest_section(conn)]
-    sections.append(_geocoding_section(conn))
-    sections.append(_data_es_section(conn))
+    sections = [[f"## Bouge ingestion summary ({target})"], _ingest_section(reader)]
+    sections.append(_geocoding_section(reader))
+    sections.append(_data_es_section(reader))
     if run_results is not None:
         sections.append(_dbt_section(run_results))
     return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"
@@ -283,11 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     # The target and the engine only: the host name stays out of a published summary.
     target = f"{warehouse.target}, {warehouse.kind}"
     try:
-        conn = warehouse.connect()
-        try:
-            markdown = render(conn, target, args.run_results)
-        finally:
-            conn.close()
+        with warehouse.reader() as reader:
+            markdown = render(reader, target, args.run_results)
     except Exception as exc:
         # The details (they may name the host) go to the log, where CI masks secrets.
         print(f"run_summary: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -8,14 +8,18 @@ and turns the selected target into a dlt destination or a DB-API connection.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import dlt
 import yaml
 from jinja2 import Environment, StrictUndefined
 
 from ingestion.config import setting_values
+from ingestion.warehouse_reader import WarehouseReader
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROFILES_FILE = REPO_ROOT / "profiles.yml"
@@ -83,8 +87,6 @@ class Warehouse:
 
     def dlt_destination(self) -> Any:
         """A dlt destination writing into this warehouse."""
-        import dlt
-
         if self.kind == "duckdb":
             self.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
             return dlt.destinations.duckdb(credentials=str(self.duckdb_path))
@@ -92,8 +94,38 @@ class Warehouse:
             return dlt.destinations.postgres(credentials=self.postgres_credentials())
         raise WarehouseConfigError(f"unsupported warehouse type {self.kind!r}")
 
+    def pipeline(self, name: str, dataset: str) -> dlt.Pipeline:
+        """The dlt pipeline ``name`` landing in ``dataset`` of this warehouse: every step's,
+        its working folder that of this target (:func:`dlt_pipelines_dir`)."""
+        return dlt.pipeline(
+            pipeline_name=name,
+            destination=self.dlt_destination(),
+            dataset_name=dataset,
+            pipelines_dir=dlt_pipelines_dir(self.target),
+        )
+
+    @contextmanager
+    def reader(self) -> Iterator[WarehouseReader]:
+        """Reads through dlt's SQL client, on one connection for the ``with`` block.
+
+        Raises :class:`WarehouseUnreachable` with one line when the database does not answer.
+        """
+        dataset = dlt.dataset(self.dlt_destination(), "public", schema=dlt.Schema("reads"))
+        client = dataset.sql_client
+        try:
+            client.open_connection()
+        except Exception as exc:
+            raise WarehouseUnreachable(
+                f"cannot connect to the warehouse {self.describe()}: {_first_line(exc)}"
+            ) from exc
+        try:
+            yield WarehouseReader(client)
+        finally:
+            client.close_connection()
+
     def connect(self) -> Any:
-        """A DB-API connection (duckdb or psycopg2) for reads outside dlt.
+        """A DB-API connection (duckdb or psycopg2) of its own: the crawl lock's session
+        (everything else reads through :meth:`reader`).
 
         Raises :class:`WarehouseUnreachable` with one line when the database does not answer.
         """

@@ -7,7 +7,8 @@ The figure of the run summary (``python -m ingestion.run_summary``); the dbt tes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from ingestion.warehouse_reader import WarehouseReader
 
 from .settings import DATASET_NAME, SOURCE_NAME
 
@@ -47,12 +48,7 @@ class Agreement:
         )
 
 
-def geocoding_agreement(conn: Any) -> Agreement:
-    """The figure, from a DB-API connection to the warehouse (both tables must exist)."""
-    cursor = conn.cursor()
-    try:
-        cursor.execute(AGREEMENT_SQL)
-        compared, disagreeing = cursor.fetchone()
-    finally:
-        cursor.close()
-    return Agreement(int(compared or 0), int(disagreeing or 0))
+def geocoding_agreement(reader: WarehouseReader) -> Agreement:
+    """The figure, read from the warehouse (both tables must exist)."""
+    (row,) = reader.records(AGREEMENT_SQL)
+    return Agreement(int(row["compared"] or 0), int(row["disagreeing"] or 0))

@@ -33,13 +33,11 @@ from ingestion.arrow_rows import (
     one_item_at_a_time,
     to_arrow,
 )
-from ingestion.geocoding.helpers import _cursor, _select
 from ingestion.run_record import run_record
 from ingestion.warehouse import (
     Warehouse,
     WarehouseConfigError,
     current_warehouse,
-    dlt_pipelines_dir,
 )
 
 from . import Page, data_es_source, export, settings
@@ -134,32 +132,20 @@ _KNOWN_FIELDS = (
 
 
 def read_known(warehouse: Warehouse) -> dict[str, Known]:
-    with _cursor(warehouse) as cur:
-        rows = _select(cur, settings.DATASET_NAME, "equipments", _KNOWN_FIELDS)
+    with warehouse.reader() as reader:
+        rows = reader.select(settings.DATASET_NAME, "equipments", _KNOWN_FIELDS)
     return {
         r.pop("equip_numero"): Known(**{**r, "is_listed": r["is_listed"] is not False})
         for r in rows
     }
 
 
-def read_full_rows(warehouse: Warehouse, ids: list[str], chunk: int = 500) -> list[dict[str, Any]]:
+def read_full_rows(warehouse: Warehouse, ids: list[str]) -> list[dict[str, Any]]:
     """The landed rows of these equipments (to re-land them unlisted)."""
-    rows: list[dict[str, Any]] = []
-    if not ids:
-        return rows
-    names = list(EQUIPMENT_COLUMNS)
-    select = ", ".join(f'"{c}"' for c in names)
-    mark = "%s" if warehouse.kind == "postgres" else "?"
-    with _cursor(warehouse) as cur:
-        for start in range(0, len(ids), chunk):
-            part = ids[start : start + chunk]
-            cur.execute(
-                f"SELECT {select} FROM {settings.DATASET_NAME}.equipments "
-                f"WHERE equip_numero IN ({', '.join([mark] * len(part))})",
-                part,
-            )
-            rows += [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    return rows
+    with warehouse.reader() as reader:
+        return reader.select_keys(
+            settings.DATASET_NAME, "equipments", EQUIPMENT_COLUMNS, "equip_numero", ids
+        )
 
 
 def _utcnow() -> datetime:
@@ -217,16 +203,10 @@ class _Run:
     def open_pipeline(self) -> None:
         try:
             self.warehouse = current_warehouse()
-            destination = self.warehouse.dlt_destination()
+            self.pipeline = self.warehouse.pipeline(settings.PIPELINE_NAME, settings.DATASET_NAME)
         except WarehouseConfigError as exc:
             raise DataEsError(f"warehouse not configured: {exc}") from exc
         self.file_format = "jsonl" if self.warehouse.kind == "duckdb" else None
-        self.pipeline = dlt.pipeline(
-            pipeline_name=settings.PIPELINE_NAME,
-            destination=destination,
-            dataset_name=settings.DATASET_NAME,
-            pipelines_dir=dlt_pipelines_dir(),
-        )
         try:
             self.pipeline.sync_destination()  # the state of the warehouse wins (new machine)
             if self.pipeline.has_pending_data:
@@ -551,12 +531,8 @@ class _Run:
 
     def landed_tables(self) -> set[str]:
         assert self.warehouse is not None
-        with _cursor(self.warehouse) as cur:
-            cur.execute(
-                "SELECT table_name FROM information_schema.tables "
-                f"WHERE table_schema = '{settings.DATASET_NAME}'"
-            )
-            return {r[0] for r in cur.fetchall()}
+        with self.warehouse.reader() as reader:
+            return reader.tables(settings.DATASET_NAME)
 
 
 def _as_arrow(page: Page) -> dict[str, Any]:

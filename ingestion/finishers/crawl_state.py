@@ -11,7 +11,7 @@ flips.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from ingestion.warehouse import Warehouse, WarehouseUnreachable
@@ -75,124 +75,58 @@ class CrawlState:
 _PAGE_FIELDS = [f.name for f in fields(PageState)]
 
 
-def _aware(value: Any) -> Any:
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC)
-    return value
-
-
-def _existing_columns(cur: Any, table: str) -> list[str]:
-    cur.execute(
-        "SELECT column_name FROM information_schema.columns "
-        f"WHERE table_schema = '{DATASET_NAME}' AND table_name = '{table}'"
-    )
-    return [r[0] for r in cur.fetchall()]
-
-
-def _select(cur: Any, table: str, wanted: list[str]) -> list[dict[str, Any]]:
-    present = set(_existing_columns(cur, table))
-    if not present:
-        return []
-    cols = [c for c in wanted if c in present]
-    cur.execute(f"SELECT {', '.join(cols)} FROM {DATASET_NAME}.{table}")
-    return [{c: _aware(v) for c, v in zip(cols, row, strict=True)} for row in cur.fetchall()]
-
-
 def load_state(warehouse: Warehouse) -> CrawlState:
-    conn = warehouse.connect()  # WarehouseUnreachable, one line, when it does not answer
-    try:
-        cur = conn.cursor()
-        state = CrawlState()
-        for row in _select(cur, "pages", _PAGE_FIELDS):
-            for counter in ("consecutive_failures", "check_count", "change_count"):
-                row[counter] = int(row.get(counter) or 0)
-            row["is_listed"] = row.get("is_listed") is not False
-            state.pages[row["slug"]] = PageState(**row)
-        for row in _select(cur, "events", ["id", *EVENT_STATE_FIELDS]):
-            event_id = row.pop("id")
-            state.events[event_id] = EventState(**row)
-        for row in _select(cur, "sitemaps", [f.name for f in fields(SitemapState)]):
-            state.sitemaps[row["url"]] = SitemapState(**row)
-        return state
-    except Exception as exc:
-        raise WarehouseUnreachable(
-            f"cannot read {DATASET_NAME} from {warehouse.describe()}: {exc}"
-        ) from exc
-    finally:
-        conn.close()
+    with warehouse.reader() as reader:  # WarehouseUnreachable, one line, when it does not answer
+        try:
+            state = CrawlState()
+            for row in reader.select(DATASET_NAME, "pages", _PAGE_FIELDS):
+                for counter in ("consecutive_failures", "check_count", "change_count"):
+                    row[counter] = int(row.get(counter) or 0)
+                row["is_listed"] = row.get("is_listed") is not False
+                state.pages[row["slug"]] = PageState(**row)
+            for row in reader.select(DATASET_NAME, "events", ["id", *EVENT_STATE_FIELDS]):
+                event_id = row.pop("id")
+                state.events[event_id] = EventState(**row)
+            for row in reader.select(
+                DATASET_NAME, "sitemaps", [f.name for f in fields(SitemapState)]
+            ):
+                state.sitemaps[row["url"]] = SitemapState(**row)
+            return state
+        except Exception as exc:
+            raise WarehouseUnreachable(
+                f"cannot read {DATASET_NAME} from {warehouse.describe()}: {exc}"
+            ) from exc
 
 
 def read_sitemap_items(warehouse: Warehouse, url: str) -> str | None:
     """The stored items (JSON ``[[loc, lastmod], ...]``) of one site-map file, or None."""
-    conn = warehouse.connect()
-    try:
-        cur = conn.cursor()
-        mark = "%s" if warehouse.kind == "postgres" else "?"
-        cur.execute(f"SELECT items FROM {DATASET_NAME}.sitemaps WHERE url = {mark}", [url])
-        row = cur.fetchone()
-        return row[0] if row else None
-    finally:
-        conn.close()
+    with warehouse.reader() as reader:
+        rows = reader.select(DATASET_NAME, "sitemaps", ["items"], "url = %s", url)
+    return rows[0]["items"] if rows else None
 
 
-def read_events(
-    warehouse: Warehouse, ids: list[str], chunk: int = 500
-) -> dict[str, dict[str, Any]]:
-    """Full landed rows of these events (id → row), read in chunks of ``chunk`` ids."""
-    found: dict[str, dict[str, Any]] = {}
+def read_events(warehouse: Warehouse, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Full landed rows of these events (id → row)."""
     if not ids:
-        return found
-    conn = warehouse.connect()
-    try:
-        cur = conn.cursor()
-        present = set(_existing_columns(cur, "events"))
-        cols = [c for c in EVENT_COLUMNS if c in present]
-        for start in range(0, len(ids), chunk):
-            part = ids[start : start + chunk]
-            marks = ", ".join(["%s" if warehouse.kind == "postgres" else "?"] * len(part))
-            cur.execute(
-                f"SELECT {', '.join(cols)} FROM {DATASET_NAME}.events WHERE id IN ({marks})", part
-            )
-            for row in cur.fetchall():
-                values = {c: _aware(v) for c, v in zip(cols, row, strict=True)}
-                found[values["id"]] = values
-    finally:
-        conn.close()
-    return found
+        return {}
+    with warehouse.reader() as reader:
+        rows = reader.select_keys(DATASET_NAME, "events", EVENT_COLUMNS, "id", ids)
+    return {row["id"]: row for row in rows}
 
 
 def read_rows(
     warehouse: Warehouse, table: str, wanted: list[str], unless_present: str | None = None
 ) -> list[dict[str, Any]]:
-    """Rows of a raw table (the ``wanted`` columns it has). With ``unless_present``, only
-    the rows where that column is null (all rows when the table does not have it yet)."""
-    conn = warehouse.connect()
-    try:
-        cur = conn.cursor()
-        present = set(_existing_columns(cur, table))
-        if not present:
-            return []
-        cols = [c for c in wanted if c in present]
-        sql = f"SELECT {', '.join(cols)} FROM {DATASET_NAME}.{table}"
-        if unless_present and unless_present in present:
-            sql += f" WHERE {unless_present} IS NULL"
-        cur.execute(sql)
-        return [{c: _aware(v) for c, v in zip(cols, row, strict=True)} for row in cur.fetchall()]
-    finally:
-        conn.close()
+    """Rows of a raw table (NULL for a column it does not have yet). With
+    ``unless_present``, only the rows where that column is null (all rows when the table
+    does not have it yet)."""
+    with warehouse.reader() as reader:
+        if unless_present and unless_present in reader.columns(DATASET_NAME, table):
+            return reader.select(DATASET_NAME, table, wanted, f'"{unless_present}" IS NULL')
+        return reader.select(DATASET_NAME, table, wanted)
 
 
 def missing_tables(warehouse: Warehouse, names: list[str]) -> frozenset[str]:
     """The tables of ``names`` that the warehouse does not have yet."""
-    conn = warehouse.connect()
-    try:
-        cur = conn.cursor()
-        cur.execute(
-            "SELECT table_name FROM information_schema.tables "
-            f"WHERE table_schema = '{DATASET_NAME}'"
-        )
-        return frozenset(names) - {row[0] for row in cur.fetchall()}
-    finally:
-        conn.close()
+    with warehouse.reader() as reader:
+        return frozenset(names) - reader.tables(DATASET_NAME)

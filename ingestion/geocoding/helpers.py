@@ -1,14 +1,12 @@
 """Warehouse reads outside dlt: the landed events, the provider cache, the landed POI hashes.
 
-Plain SQL through ``Warehouse.connect()`` (DuckDB or psycopg2); identifiers are constants
-of this package, never user input. A table or column not landed yet reads as empty/null.
+Through ``Warehouse.reader()`` (dlt's SQL client): a table or column not landed yet reads
+as empty/null.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from typing import Any
 
 from ingestion.geocoding import settings
@@ -30,38 +28,14 @@ EVENT_COLUMNS = (
 )
 
 
-@contextmanager
-def _cursor(warehouse: Warehouse) -> Iterator[Any]:
-    with closing(warehouse.connect()) as conn, closing(conn.cursor()) as cur:
-        yield cur
-
-
-def _columns(cur: Any, schema: str, table: str) -> list[str]:
-    cur.execute(
-        "SELECT column_name FROM information_schema.columns "
-        f"WHERE table_schema = '{schema}' AND table_name = '{table}'"
-    )
-    return [r[0] for r in cur.fetchall()]
-
-
-def _select(cur: Any, schema: str, table: str, wanted: tuple[str, ...]) -> list[dict[str, Any]]:
-    present = set(_columns(cur, schema, table))
-    if not present:
-        return []
-    select = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in wanted)
-    cur.execute(f'SELECT {select} FROM "{schema}"."{table}"')
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
 def read_events(warehouse: Warehouse, source: str = settings.EVENTS_SOURCE) -> list[PoiInput]:
     """Every landed event as a POI input (an absent ``raw_finishers.events`` reads as none)."""
-    with _cursor(warehouse) as cur:
-        rows = _select(cur, settings.EVENTS_DATASET, settings.EVENTS_TABLE, EVENT_COLUMNS)
+    with warehouse.reader() as reader:
+        rows = reader.select(settings.EVENTS_DATASET, settings.EVENTS_TABLE, EVENT_COLUMNS)
     return [
         PoiInput(
             source=source,
@@ -87,8 +61,8 @@ def read_installations(warehouse: Warehouse) -> list[PoiInput]:
     from ingestion.data_es.settings import DATASET_NAME, SOURCE_NAME
 
     wanted = ("inst_numero", "latitude", "longitude", "new_name", "dep_code", "new_code")
-    with _cursor(warehouse) as cur:
-        rows = _select(cur, DATASET_NAME, "equipments", wanted)
+    with warehouse.reader() as reader:
+        rows = reader.select(DATASET_NAME, "equipments", wanted)
     points: dict[str, list[tuple[float, float]]] = {}
     places: dict[str, tuple[str | None, str | None, str | None]] = {}
     for r in rows:
@@ -142,8 +116,8 @@ def _gazetteer_lookups() -> tuple[dict[str, str], dict[str, tuple[float, float]]
 
 def read_cache(warehouse: Warehouse) -> dict[str, GeocodedPoint]:
     """The provider cache ``raw_geocoding.geocoded_points`` by ``point_key``."""
-    with _cursor(warehouse) as cur:
-        rows = _select(cur, settings.DATASET_NAME, "geocoded_points", tuple(POINT_COLUMNS))
+    with warehouse.reader() as reader:
+        rows = reader.select(settings.DATASET_NAME, "geocoded_points", POINT_COLUMNS)
     cache = {}
     for row in rows:
         if isinstance(row.get("payload"), dict | list):
@@ -154,18 +128,14 @@ def read_cache(warehouse: Warehouse) -> dict[str, GeocodedPoint]:
 
 def read_landed_hashes(warehouse: Warehouse) -> dict[tuple[str, str], str]:
     """``row_hash`` of every landed ``poi_locations`` row by (source, original_id)."""
-    with _cursor(warehouse) as cur:
-        rows = _select(
-            cur, settings.DATASET_NAME, "poi_locations", ("source", "original_id", "row_hash")
+    with warehouse.reader() as reader:
+        rows = reader.select(
+            settings.DATASET_NAME, "poi_locations", ("source", "original_id", "row_hash")
         )
     return {(r["source"], r["original_id"]): r["row_hash"] for r in rows}
 
 
 def landed_tables(warehouse: Warehouse) -> set[str]:
     """Tables of ``raw_geocoding`` that already exist."""
-    with _cursor(warehouse) as cur:
-        cur.execute(
-            "SELECT table_name FROM information_schema.tables "
-            f"WHERE table_schema = '{settings.DATASET_NAME}'"
-        )
-        return {r[0] for r in cur.fetchall()}
+    with warehouse.reader() as reader:
+        return reader.tables(settings.DATASET_NAME)

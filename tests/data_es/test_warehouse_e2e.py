@@ -45,11 +45,8 @@ def _crawl_races() -> None:
 
 
 def _summary() -> str:
-    conn = current_warehouse().connect()
-    try:
-        return render(conn, "test")
-    finally:
-        conn.close()
+    with current_warehouse().reader() as reader:
+        return render(reader, "test")
 
 
 def test_two_nights_update_in_place_unlist_and_keep_history(

@@ -1,0 +1,94 @@
+"""Reads of the warehouse from Python, through dlt's SQL client: the one way every step,
+the summary and the demo read what was landed (``Warehouse.reader()`` opens one).
+
+Queries take ``%s`` parameters on DuckDB and Postgres alike (dlt's client translates
+them); identifiers are constants of this repository, never user input. A table or a
+column not landed yet reads as absent (no rows, or NULL), so a first run reads nothing
+instead of failing. Timestamps come back in UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from dlt.destinations.sql_client import SqlClientBase
+
+Row = dict[str, Any]
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value
+
+
+class WarehouseReader:
+    """An open dlt SQL client, read as rows of dicts."""
+
+    def __init__(self, client: SqlClientBase[Any]) -> None:
+        self.client = client
+
+    def records(self, sql: str, *args: Any) -> list[Row]:
+        """The rows of ``sql`` as dicts, ``%s`` bound to ``args``."""
+        with self.client.execute_query(sql, *args) as cursor:
+            names = [column[0] for column in cursor.description]
+            return [
+                {name: _utc(value) for name, value in zip(names, row, strict=True)}
+                for row in cursor.fetchall()
+            ]
+
+    def tables(self, schema: str) -> set[str]:
+        """The tables of ``schema`` (none when it does not exist yet)."""
+        rows = self.records(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", schema
+        )
+        return {row["table_name"] for row in rows}
+
+    def columns(self, schema: str, table: str) -> list[str]:
+        """The columns of ``schema.table`` in table order (none when it does not exist yet)."""
+        rows = self.records(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
+            schema,
+            table,
+        )
+        return [row["column_name"] for row in rows]
+
+    def _projection(self, schema: str, table: str, wanted: Iterable[str]) -> str | None:
+        """``SELECT <wanted> FROM schema.table``, NULL for a column it does not have yet;
+        None when the table does not exist yet."""
+        present = set(self.columns(schema, table))
+        if not present:
+            return None
+        select = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in wanted)
+        return f'SELECT {select} FROM "{schema}"."{table}"'
+
+    def select(
+        self, schema: str, table: str, wanted: Iterable[str], where: str = "", *args: Any
+    ) -> list[Row]:
+        """The ``wanted`` columns of the rows of ``schema.table`` (``where``: a condition on
+        its columns, ``%s`` bound to ``args``); none when the table does not exist yet."""
+        projection = self._projection(schema, table, wanted)
+        if projection is None:
+            return []
+        return self.records(f"{projection} WHERE {where}" if where else projection, *args)
+
+    def select_keys(
+        self,
+        schema: str,
+        table: str,
+        wanted: Iterable[str],
+        key: str,
+        values: list[Any],
+        chunk: int = 500,
+    ) -> list[Row]:
+        """The rows whose ``key`` is one of ``values``, read ``chunk`` values at a time."""
+        projection = self._projection(schema, table, wanted) if values else None
+        rows: list[Row] = []
+        for start in range(0, len(values) if projection else 0, chunk):
+            part = values[start : start + chunk]
+            marks = ", ".join(["%s"] * len(part))
+            rows += self.records(f'{projection} WHERE "{key}" IN ({marks})', *part)
+        return rows
