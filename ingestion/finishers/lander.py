@@ -13,9 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-import dlt
-
-from ingestion.warehouse import Warehouse, WarehouseConfigError, dlt_pipelines_dir
+from ingestion.warehouse import Warehouse, WarehouseConfigError
 
 from . import settings
 from .columns import RAW_TABLES
@@ -77,15 +75,9 @@ class Lander:
         try:
             # DuckDB loads jsonl several times faster than dlt's default insert_values
             self.file_format = "jsonl" if warehouse.kind == "duckdb" else None
-            destination = warehouse.dlt_destination()
+            self.pipeline = warehouse.pipeline(settings.PIPELINE_NAME, settings.DATASET_NAME)
         except WarehouseConfigError as exc:
             raise CrawlError(f"warehouse not configured: {exc}") from exc
-        self.pipeline = dlt.pipeline(
-            pipeline_name=settings.PIPELINE_NAME,
-            destination=destination,
-            dataset_name=settings.DATASET_NAME,
-            pipelines_dir=dlt_pipelines_dir(warehouse.target),
-        )
         try:
             if self.pipeline.has_pending_data:
                 # a previous run died between extract and load: finish its batch first

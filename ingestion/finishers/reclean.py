@@ -18,10 +18,8 @@ import json
 import sys
 from typing import Any
 
-import dlt
-
 from ingestion.html_text import plain_description, plain_text, safe_url, sanitized_html
-from ingestion.warehouse import Warehouse, current_warehouse, dlt_pipelines_dir
+from ingestion.warehouse import Warehouse, current_warehouse
 
 from . import finishers_source, settings
 from .columns import EVENT_COLUMNS, RACE_COLUMNS
@@ -76,12 +74,7 @@ def reclean(warehouse: Warehouse | None = None) -> int:
         for r in read_rows(warehouse, "races", list(RACE_COLUMNS))
         if r["event_id"] in ids and not r.get("is_deleted")
     ]
-    pipeline = dlt.pipeline(
-        pipeline_name=settings.PIPELINE_NAME,
-        destination=warehouse.dlt_destination(),
-        dataset_name=settings.DATASET_NAME,
-        pipelines_dir=dlt_pipelines_dir(),
-    )
+    pipeline = warehouse.pipeline(settings.PIPELINE_NAME, settings.DATASET_NAME)
     pipeline.run(
         finishers_source([reclean_event(e) for e in events], [reclean_race(r) for r in races])
     )

@@ -158,7 +158,7 @@ def run_geocoding(
         read_installations,
         read_landed_hashes,
     )
-    from ingestion.warehouse import current_warehouse, dlt_pipelines_dir
+    from ingestion.warehouse import current_warehouse
 
     config = (config or GeocodingConfig.from_env()).with_provider(provider)
     started_at = utcnow()
@@ -171,12 +171,7 @@ def run_geocoding(
     cache = read_cache(warehouse)
     landed = read_landed_hashes(warehouse)
     enricher = Enricher(config, cache, landed, providers)
-    pipeline = dlt.pipeline(
-        pipeline_name=settings.PIPELINE_NAME,
-        destination=warehouse.dlt_destination(),
-        dataset_name=settings.DATASET_NAME,
-        pipelines_dir=dlt_pipelines_dir(),
-    )
+    pipeline = warehouse.pipeline(settings.PIPELINE_NAME, settings.DATASET_NAME)
     # The rows go to dlt chunk by chunk, as Arrow tables (memory flat in the catalogue's
     # size, no per-row normalisation; typed by the schema, where DuckDB's jsonl reader
     # guessed types from the first rows and failed on a column null in all of them).
