@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingestion import geocoding
 from ingestion.finishers import columns as finishers_columns
+from ingestion.geocoding import columns as geocoding
 from ingestion.html_text import plain_description, sanitized_html
 from ingestion.raw_tables import DLT_COLUMNS, SQL_TYPES
 
