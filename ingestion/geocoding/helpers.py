@@ -7,6 +7,8 @@ as empty/null.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterable
 from typing import Any
 
 from ingestion.geocoding import settings
@@ -26,6 +28,14 @@ EVENT_COLUMNS = (
     "department_name",
     "city",
 )
+
+
+def _mean(values: Iterable[float]) -> float:
+    """The mean, whatever order the warehouse returns the rows in: a float sum depends on
+    the order, and a mean that moves in its last bit changes the row's hash, so the
+    installation would be re-landed for nothing (Postgres returns merged rows reordered)."""
+    numbers = list(values)
+    return math.fsum(numbers) / len(numbers)
 
 
 def _float(value: Any) -> float | None:
@@ -86,8 +96,8 @@ def read_installations(warehouse: Warehouse) -> list[PoiInput]:
             PoiInput(
                 source=SOURCE_NAME,
                 original_id=number,
-                latitude=sum(p[0] for p in located) / len(located) if located else None,
-                longitude=sum(p[1] for p in located) / len(located) if located else None,
+                latitude=_mean(p[0] for p in located) if located else None,
+                longitude=_mean(p[1] for p in located) if located else None,
                 precision=precision,
                 country_code="FR",
                 department_name=departments.get(department or ""),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+
 from ingestion.data_es.snapshot import load_snapshot
 from ingestion.data_es.snapshot.server import ExploreHandle
 from ingestion.data_es.sync import run_sync
 from ingestion.geocoding.gazetteer import load_gazetteer
 from ingestion.geocoding.helpers import read_installations
-from ingestion.warehouse import current_warehouse
+from ingestion.warehouse import Warehouse, current_warehouse
 
 
 def test_installations_without_coordinates_get_their_commune_by_insee_code(
@@ -29,3 +31,41 @@ def test_installations_without_coordinates_get_their_commune_by_insee_code(
     assert hit.commune is not None and hit.commune.insee_code == "2B096"  # Corte
     located = [p for p in pois.values() if p.precision == "point"]
     assert len(located) == 124 and all(p.latitude is not None for p in located)
+
+
+def test_an_installation_keeps_its_point_whatever_order_its_equipments_come_back_in(
+    api: ExploreHandle, duckdb_env: dict[str, str]
+) -> None:
+    """A merge moves re-landed rows (Postgres returns them reordered): an installation's
+    mean point must not move by a last bit, else its location row is re-landed for nothing."""
+    api.set_records(load_snapshot())
+    run_sync()
+    warehouse = current_warehouse()
+    before = {p.original_id: (p.latitude, p.longitude) for p in read_installations(warehouse)}
+    crowded = [n for n, count in _equipment_counts(warehouse).items() if count >= 3 and n in before]
+    assert crowded, "the snapshot has installations of three or more located equipments"
+    for order in ("desc", "asc"):
+        _rewrite_equipments(warehouse, order)
+        after = {p.original_id: (p.latitude, p.longitude) for p in read_installations(warehouse)}
+        assert after == before, order  # exactly: the row hash is computed from these floats
+
+
+def _equipment_counts(warehouse: Warehouse) -> dict[str, int]:
+    with warehouse.reader() as reader:
+        rows = reader.records(
+            "select inst_numero, count(*) as n from raw_data_es.equipments "
+            "where latitude is not null group by inst_numero"
+        )
+    return {r["inst_numero"]: int(r["n"]) for r in rows}
+
+
+def _rewrite_equipments(warehouse: Warehouse, order: str) -> None:
+    """The same rows, stored again in another physical order (by latitude)."""
+    with closing(warehouse.connect()) as conn:
+        conn.execute(
+            "create temp table shuffled as select * from raw_data_es.equipments "
+            f"order by latitude {order}, equip_numero {order}"
+        )
+        conn.execute("delete from raw_data_es.equipments")
+        conn.execute("insert into raw_data_es.equipments select * from shuffled")
+        conn.execute("drop table shuffled")
