@@ -20,9 +20,10 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ingestion.warehouse_reader import WarehouseReader
+if TYPE_CHECKING:  # run as a file too: the repo root is importable only once main runs
+    from ingestion.warehouse_reader import WarehouseReader
 
 # The crawl counters of ingest_runs (ingestion/README.md), in the order the crawl meets them.
 CRAWL_COUNTERS = (
