@@ -225,13 +225,6 @@ def _edition(props: PageProps) -> Edition | None:
     return props.next_edition or props.last_edition
 
 
-def _status(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip().lower()
-    return "cancelled" if value == "canceled" else value
-
-
 def _url(value: Any, name: str, issues: list[FieldIssue]) -> str | None:
     """An unwrapped link kept only when it is an http(s) URL (percent-encoded)."""
     link = unwrap_link(value)
@@ -287,7 +280,7 @@ def event_row(props: PageProps, digest: str, slug: str, issues: list[FieldIssue]
             else None
         ),
         "edition_year": edition.year if edition else None,
-        "edition_status": _status(edition.status) if edition else None,
+        "edition_status": edition.status if edition else None,
         "edition_start_date": date_range.start if date_range else None,
         "edition_end_date": date_range.end if date_range else None,
         "page_slug": slug,
