@@ -3,8 +3,8 @@
 Tolerant by design: unknown keys are ignored and every optional key may be missing.
 Only the event ``id`` and ``name`` are required; :mod:`parser` nulls any other field
 that fails validation and records why. Values are validated, not normalised: a status
-keeps its published spelling (``canceled``), since the rules Bouge applies to every source
-live once, in dbt (``dbt_project/macros/normalisation.sql``).
+keeps its published spelling (``canceled``) and a country code its case, since the rules
+Bouge applies to every source live once, in dbt (``dbt_project/macros/``).
 """
 
 from __future__ import annotations

@@ -259,7 +259,7 @@ def event_row(props: PageProps, digest: str, slug: str, issues: list[FieldIssue]
         "description_text": plain_description(ev.long_description),
         "description_html": sanitized_html(ev.long_description, event_url(ev_slug)),
         "first_edition_year": ev.first_edition_year,
-        "country_code": country_code.strip().upper() if country_code else None,
+        "country_code": country_code,
         "country_name": country_label,
         "region_name": _breadcrumb(ev, "level1AdminArea")[0],
         "department_name": _breadcrumb(ev, "level2AdminArea")[0],

@@ -97,6 +97,13 @@ def test_abroad_events_have_country_and_no_department() -> None:
     assert parsed("run-in-lyon").event["country_code"] == "FR"
 
 
+def test_country_code_lands_as_published() -> None:
+    props = json.loads(json.dumps(EVENTS["lausanne-marathon"]))
+    props["event"]["countryName"]["code"] = "ch"
+    page = parse_event_page(render_page(props), "lausanne-marathon")
+    assert page.event["country_code"] == "ch"  # dbt's iso_country_code upper-cases it
+
+
 def test_distance_units_are_kept_as_published() -> None:
     units = {r["distance_unit"] for p in map(parsed, EVENTS) for r in p.races}
     assert units == {"meters", "kilometers", "miles", "minutes"}
