@@ -158,14 +158,14 @@ def test_links_are_unwrapped_and_absolute() -> None:
     assert unwrap_link(None) is None and unwrap_link("") is None
 
 
-def test_thin_spaces_normalised_html_descriptions_raw_unicode_kept() -> None:
+def test_no_break_spaces_kept_html_descriptions_raw_unicode_kept() -> None:
+    # thin and no-break spaces land as published: dbt's clean_text reads them as spaces
     paris = parsed("10-km-de-paris-tour-eiffel")
-    assert paris.races[0]["formatted_title"] == "Course sur route 10 km"
+    assert paris.races[0]["formatted_title"] == "Course sur route 10\u202fkm"
     oeuf = parsed("les-foulees-de-l-oeuf-pascal").event
-    assert oeuf["name"] == "Les Foulées de l'Œuf Pascal — Ÿvré-l'Évêque ★"
-    assert "\u202f" not in oeuf["name"] and "\u00a0" not in (oeuf["subtitle"] or "")
+    assert oeuf["name"] == "Les Foulées de l'Œuf Pascal\u202f— Ÿvré-l'Évêque ★"
     assert oeuf["subtitle"] == "Chocolat à l'arrivée 🍫"
-    assert parsed("marseille-cassis").event["subtitle"] == "La classique des calanques"
+    assert parsed("marseille-cassis").event["subtitle"] == "La\u00a0classique des calanques"
     # HTML kept raw, including its no-break spaces and a <script> that was escaped in JSON
     u4m = parsed("ultra-tour-des-4-massifs").event["long_description"]
     assert u4m.startswith("<h2>4 massifs</h2>") and "<script>trackEvent('u4m')</script>" in u4m
