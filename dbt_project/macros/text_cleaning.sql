@@ -42,8 +42,10 @@
 {%- endmacro %}
 
 {#- A link wrapped by the source as `/external?url=<percent-encoded>&event=...` → the
-    target URL (the ingestion unwraps already; this keeps the mart safe if one slips
-    through). Absolute links pass unchanged, blanks become null. -#}
+    target URL; absolute links pass unchanged, blanks become null.
+    A repeat, to be removed: the finishers parser unwraps every link (parser.unwrap_link),
+    as it must to keep only http(s) targets, so nothing wrapped reaches raw. It goes once
+    int_pois_cleaned and int_activities_classified stop calling it (issue 9). -#}
 {% macro unwrap_external_url(expression) -%}
     case
         when {{ regexp_like(expression, '^(https?://[^/]+)?/external[?]') }}

@@ -109,7 +109,10 @@ def content_hash(props: dict[str, Any]) -> str:
 
 
 def unwrap_link(link: Any, base_url: str = CANONICAL_BASE_URL) -> str | None:
-    """``/external?url=<encoded>&event=<slug>`` → the decoded target; absolute links kept."""
+    """``/external?url=<encoded>&event=<slug>`` → the decoded target; absolute links kept.
+
+    The one place a link is unwrapped: the parser needs the target to keep only an http(s)
+    URL (:func:`_url`), so raw holds the target and dbt reads it as is."""
     if not isinstance(link, str) or not link.strip():
         return None
     link = link.strip()
