@@ -18,6 +18,12 @@ decoded and parsed again until it no longer changes, so ``&lt;script&gt;`` (or
 ``&amp;lt;script&amp;gt;``) is treated as the tag a careless renderer would make of it,
 never passed through as live markup. Plain-text results never contain ``<`` followed by a
 letter, ``/``, ``!`` or ``?`` (:data:`MARKUP`).
+
+Blanks are what HTML collapses (spaces, tabs, line breaks). No-break and thin spaces are
+text a browser shows: inside a value they are kept as published, and read as spaces by
+dbt's ``clean_text`` / ``clean_lines`` macros, the one place Bouge normalises them for every
+source. Only a value's ends are trimmed of every kind of blank (a name of blanks alone is
+empty: the parser rejects it).
 """
 
 from __future__ import annotations
@@ -57,7 +63,7 @@ _BLOCK_TAG = re.compile(r"</?(?:" + "|".join(sorted(_BLOCKS)) + r")>")
 HTML_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "a"}
 _RENAMED = {"b": "strong", "i": "em"}
 _HEADING = re.compile(r"<(/?)h[1-6]>")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u202f\u2009\u2007]+")
+_SPACES = re.compile(r"[ \t\r\f\v]+")  # no-break spaces are text: kept (see above)
 _LINE_BREAKS = re.compile(r" ?\n[ \n]*")
 _MAX_PASSES = 5
 # RFC 3986 reserved and unreserved characters, and `%` (already-encoded input is kept).
@@ -98,8 +104,8 @@ def _to_text(value: str | None, keep_blocks: bool) -> str | None:
 
 def plain_text(value: str | None) -> str | None:
     """One line of plain text: tags and their risky content dropped, entities decoded,
-    block boundaries and blanks (no-break and thin spaces, line breaks) → one space;
-    empty → None."""
+    block boundaries and runs of blanks (spaces, tabs, line breaks) → one space, no-break
+    spaces inside kept; empty → None."""
     text = plain_description(value)
     return text.replace("\n", " ") if text else None
 

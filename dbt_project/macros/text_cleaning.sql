@@ -1,6 +1,15 @@
 {#- Generic text rules shared by every source. HTML → text is NOT done here: each
     source's parser calls ingestion.html_text at parse time (a real HTML parser; SQL has
-    none), so the rule lives in one place. -#}
+    none), so the rule lives in one place. The parsers keep no-break spaces as published:
+    reading them as spaces is done here, once, for every source. -#}
+
+{#- No-break (U+00A0), thin no-break (U+202F), thin (U+2009) and figure (U+2007) spaces
+    → plain spaces. -#}
+{% macro plain_spaces(expression) -%}
+    replace(replace(replace(replace(
+        {{ expression }},
+        chr(160), ' '), chr(8239), ' '), chr(8201), ' '), chr(8199), ' ')
+{%- endmacro %}
 
 {#- Trim, turn no-break / thin no-break spaces and line breaks into spaces, collapse runs
     of spaces; empty → null. -#}
@@ -8,9 +17,7 @@
     nullif(
         trim(
             regexp_replace(
-                replace(replace(replace(replace(replace(
-                    {{ expression }},
-                    chr(160), ' '), chr(8239), ' '), chr(8201), ' '), chr(10), ' '), chr(13), ' '),
+                replace(replace({{ plain_spaces(expression) }}, chr(10), ' '), chr(13), ' '),
                 ' {2,}', ' ', 'g'
             )
         ),
@@ -18,9 +25,27 @@
     )
 {%- endmacro %}
 
+{#- Text of several lines (a description, one line per paragraph): blanks as in
+    clean_text, but a run of blanks holding a line break is one line break; lines trimmed,
+    empty → null. -#}
+{% macro clean_lines(expression) -%}
+    nullif(
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(replace({{ plain_spaces(expression) }}, chr(13), ' '), ' {2,}', ' ', 'g'),
+                ' ?\n[ \n]*', chr(10), 'g'
+            ),
+            '^[ \n]+|[ \n]+$', '', 'g'
+        ),
+        ''
+    )
+{%- endmacro %}
+
 {#- A link wrapped by the source as `/external?url=<percent-encoded>&event=...` → the
-    target URL (the ingestion unwraps already; this keeps the mart safe if one slips
-    through). Absolute links pass unchanged, blanks become null. -#}
+    target URL; absolute links pass unchanged, blanks become null.
+    A repeat, to be removed: the finishers parser unwraps every link (parser.unwrap_link),
+    as it must to keep only http(s) targets, so nothing wrapped reaches raw. It goes once
+    int_pois_cleaned and int_activities_classified stop calling it (issue 9). -#}
 {% macro unwrap_external_url(expression) -%}
     case
         when {{ regexp_like(expression, '^(https?://[^/]+)?/external[?]') }}

@@ -2,7 +2,9 @@
 
 Tolerant by design: unknown keys are ignored and every optional key may be missing.
 Only the event ``id`` and ``name`` are required; :mod:`parser` nulls any other field
-that fails validation and records why.
+that fails validation and records why. Values are validated, not normalised: a status
+keeps its published spelling (``canceled``) and a country code its case, since the rules
+Bouge applies to every source live once, in dbt (``dbt_project/macros/``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    field_validator,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -118,14 +119,6 @@ class Race(SourceModel):
     is_most_popular: bool | None = None
     description: str | None = None
     activities: list[Activity] | None = None
-
-    @field_validator("status")
-    @classmethod
-    def _status(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = value.strip().lower()
-        return "cancelled" if value == "canceled" else value
 
 
 class Event(SourceModel):

@@ -109,7 +109,10 @@ def content_hash(props: dict[str, Any]) -> str:
 
 
 def unwrap_link(link: Any, base_url: str = CANONICAL_BASE_URL) -> str | None:
-    """``/external?url=<encoded>&event=<slug>`` → the decoded target; absolute links kept."""
+    """``/external?url=<encoded>&event=<slug>`` → the decoded target; absolute links kept.
+
+    The one place a link is unwrapped: the parser needs the target to keep only an http(s)
+    URL (:func:`_url`), so raw holds the target and dbt reads it as is."""
     if not isinstance(link, str) or not link.strip():
         return None
     link = link.strip()
@@ -225,13 +228,6 @@ def _edition(props: PageProps) -> Edition | None:
     return props.next_edition or props.last_edition
 
 
-def _status(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip().lower()
-    return "cancelled" if value == "canceled" else value
-
-
 def _url(value: Any, name: str, issues: list[FieldIssue]) -> str | None:
     """An unwrapped link kept only when it is an http(s) URL (percent-encoded)."""
     link = unwrap_link(value)
@@ -266,7 +262,7 @@ def event_row(props: PageProps, digest: str, slug: str, issues: list[FieldIssue]
         "description_text": plain_description(ev.long_description),
         "description_html": sanitized_html(ev.long_description, event_url(ev_slug)),
         "first_edition_year": ev.first_edition_year,
-        "country_code": country_code.strip().upper() if country_code else None,
+        "country_code": country_code,
         "country_name": country_label,
         "region_name": _breadcrumb(ev, "level1AdminArea")[0],
         "department_name": _breadcrumb(ev, "level2AdminArea")[0],
@@ -287,7 +283,7 @@ def event_row(props: PageProps, digest: str, slug: str, issues: list[FieldIssue]
             else None
         ),
         "edition_year": edition.year if edition else None,
-        "edition_status": _status(edition.status) if edition else None,
+        "edition_status": edition.status if edition else None,
         "edition_start_date": date_range.start if date_range else None,
         "edition_end_date": date_range.end if date_range else None,
         "page_slug": slug,

@@ -10,6 +10,11 @@ a null ``page_slug``, a column the older parser did not write) and their races b
 the warehouse, applies :mod:`ingestion.html_text` to the stored values, and merges them
 back in place. Nothing is fetched; ``content_hash`` is kept, so the next crawl sees them
 as unchanged. Running it again finds nothing to do.
+
+It applies only the parse-time rules (HTML → text, sanitized HTML, safe URLs). Statuses,
+country codes and no-break spaces are left as stored: older parsers landed them
+normalised (``cancelled``, ``FR``, plain spaces), today's as published, and dbt's macros
+(``normalise_status``, ``iso_country_code``, ``clean_text``) read both alike.
 """
 
 from __future__ import annotations

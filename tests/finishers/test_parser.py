@@ -97,6 +97,13 @@ def test_abroad_events_have_country_and_no_department() -> None:
     assert parsed("run-in-lyon").event["country_code"] == "FR"
 
 
+def test_country_code_lands_as_published() -> None:
+    props = json.loads(json.dumps(EVENTS["lausanne-marathon"]))
+    props["event"]["countryName"]["code"] = "ch"
+    page = parse_event_page(render_page(props), "lausanne-marathon")
+    assert page.event["country_code"] == "ch"  # dbt's iso_country_code upper-cases it
+
+
 def test_distance_units_are_kept_as_published() -> None:
     units = {r["distance_unit"] for p in map(parsed, EVENTS) for r in p.races}
     assert units == {"meters", "kilometers", "miles", "minutes"}
@@ -110,12 +117,13 @@ def test_distance_units_are_kept_as_published() -> None:
     assert six_hours["end_time"] == "23:59:00"
 
 
-def test_statuses_canceled_is_normalised_to_cancelled() -> None:
+def test_statuses_are_kept_as_published() -> None:
+    # `canceled` is the site's other spelling: dbt's normalise_status reads it as cancelled
     statuses = {r["status"] for p in map(parsed, EVENTS) for r in p.races}
-    assert statuses == {"confirmed", "tba", "cancelled"}
+    assert statuses == {"confirmed", "tba", "cancelled", "canceled"}
     nantes = parsed("duathlon-de-nantes")
-    assert {r["status"] for r in nantes.races} == {"cancelled"}
-    assert nantes.event["edition_status"] == "cancelled"
+    assert {r["status"] for r in nantes.races} == {"canceled", "cancelled"}
+    assert nantes.event["edition_status"] == "canceled"
     assert parsed("cross-du-figaro").event["edition_status"] == "rescheduled"
 
 
@@ -150,14 +158,14 @@ def test_links_are_unwrapped_and_absolute() -> None:
     assert unwrap_link(None) is None and unwrap_link("") is None
 
 
-def test_thin_spaces_normalised_html_descriptions_raw_unicode_kept() -> None:
+def test_no_break_spaces_kept_html_descriptions_raw_unicode_kept() -> None:
+    # thin and no-break spaces land as published: dbt's clean_text reads them as spaces
     paris = parsed("10-km-de-paris-tour-eiffel")
-    assert paris.races[0]["formatted_title"] == "Course sur route 10 km"
+    assert paris.races[0]["formatted_title"] == "Course sur route 10\u202fkm"
     oeuf = parsed("les-foulees-de-l-oeuf-pascal").event
-    assert oeuf["name"] == "Les Foulées de l'Œuf Pascal — Ÿvré-l'Évêque ★"
-    assert "\u202f" not in oeuf["name"] and "\u00a0" not in (oeuf["subtitle"] or "")
+    assert oeuf["name"] == "Les Foulées de l'Œuf Pascal\u202f— Ÿvré-l'Évêque ★"
     assert oeuf["subtitle"] == "Chocolat à l'arrivée 🍫"
-    assert parsed("marseille-cassis").event["subtitle"] == "La classique des calanques"
+    assert parsed("marseille-cassis").event["subtitle"] == "La\u00a0classique des calanques"
     # HTML kept raw, including its no-break spaces and a <script> that was escaped in JSON
     u4m = parsed("ultra-tour-des-4-massifs").event["long_description"]
     assert u4m.startswith("<h2>4 massifs</h2>") and "<script>trackEvent('u4m')</script>" in u4m

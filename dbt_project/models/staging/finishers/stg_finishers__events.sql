@@ -1,5 +1,6 @@
 {#- One row per finishers event page, cast and renamed; `loaded_at` is the commit time of
-    its dlt load (dlt_loaded_at). -#}
+    its dlt load (dlt_loaded_at). The parser keeps no-break spaces as published: the text
+    columns the intermediate models only trim (description, tags) read them here. -#}
 
 select
     'finishers' as source,
@@ -9,7 +10,7 @@ select
     cast(url as text) as url,
     trim(name) as name,
     trim(subtitle) as subtitle,
-    cast(description_text as text) as description,
+    {{ clean_lines('description_text') }} as description,
     cast(description_html as text) as description_html,
     cast(first_edition_year as bigint) as first_edition_year,
     cast(country_code as text) as country_code,
@@ -23,7 +24,7 @@ select
     cast(website_url as text) as website_url,
     cast(registration_url as text) as registration_url,
     cast(facebook_url as text) as facebook_url,
-    cast(tags as text) as tags,
+    {{ clean_text('tags') }} as tags,
     cast(image_url as text) as image_url,
     cast(edition_year as bigint) as edition_year,
     cast(edition_status as text) as edition_status,

@@ -1,13 +1,14 @@
 {#- One row per race still on its event page, cast and renamed; `loaded_at` as in
-    stg_finishers__events. -#}
+    stg_finishers__events. The title reads its no-break spaces here (clean_text): the
+    intermediate models match distances in it ("10 km") before they clean it. -#}
 
 select
     'finishers' as source,
     cast(id as text) as original_id,
     cast(event_id as text) as poi_original_id,
     cast(race_id as text) as race_id,
-    trim(coalesce(formatted_title, name)) as title,
-    trim(name) as race_name,
+    {{ clean_text('coalesce(formatted_title, name)') }} as title,
+    {{ clean_text('name') }} as race_name,
     lower(trim(discipline)) as discipline,
     cast(status as text) as status,
     cast(date as date) as start_date,
