@@ -57,7 +57,7 @@ class PoiInput:
 
     @property
     def in_france(self) -> bool | None:
-        return None if not self.country_code else self.country_code.upper() == "FR"
+        return None if not self.country_code else self.country_code.strip().upper() == "FR"
 
     def query(self, with_country: bool = False) -> str | None:
         if not self.city:
