@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 import re
 import subprocess
 import sys
@@ -113,27 +112,19 @@ def _warehouse_counts() -> dict[str, Any]:
 
     counts: dict[str, Any] = {}
     try:
-        conn = current_warehouse().connect()
+        with current_warehouse().reader() as reader:
+            for key, sql in (
+                ("events", "select count(*) as n from raw_finishers.events"),
+                ("events_listed", "select count(*) as n from raw_finishers.events where is_listed"),
+                ("races", "select count(*) as n from raw_finishers.races"),
+                ("rejects", "select count(*) as n from raw_finishers.rejects"),
+            ):
+                try:
+                    counts[key] = reader.records(sql)[0]["n"]
+                except Exception:
+                    counts[key] = None  # not landed (yet)
     except Exception as exc:
         return {"error": str(exc)[:200]}
-    try:
-        cur = conn.cursor()
-        for table, where in (
-            ("raw_finishers.events", ""),
-            ("raw_finishers.events", " where is_listed"),
-            ("raw_finishers.races", ""),
-            ("raw_finishers.rejects", ""),
-        ):
-            key = table.split(".")[1] + ("_listed" if where else "")
-            try:
-                cur.execute(f"select count(*) from {table}{where}")
-                counts[key] = cur.fetchone()[0]
-            except Exception:
-                counts[key] = None
-                if hasattr(conn, "rollback"):
-                    conn.rollback()
-    finally:
-        conn.close()
     return counts
 
 
@@ -151,8 +142,6 @@ def _later_clock(hours: float) -> Any:
 
 def step_crawl(params: dict[str, Any]) -> dict[str, Any]:
     """One crawl of the served night into the warehouse of this process's environment."""
-    os.environ["FINISHERS_BASE_URL"] = params["base_url"]
-    os.environ["FINISHERS_CRAWL_DELAY"] = "0"
     try:
         from ingestion import finishers
     except ImportError as exc:
@@ -321,12 +310,11 @@ def _run_results(path: Path) -> dict[str, Any]:
 def step_e2e(params: dict[str, Any]) -> dict[str, Any]:
     """Demo-equivalent: crawl (CLI), geocode (CLI), dbt build, dbt docs generate, counts."""
     work = Path(params["workdir"])
-    env_extra = {"FINISHERS_BASE_URL": params["base_url"], "FINISHERS_CRAWL_DELAY": "0"}
-    os.environ.update(env_extra)
     parts: dict[str, float] = {}
     started = time.perf_counter()
     for name, cmd in (
-        ("crawl", [sys.executable, "-m", "ingestion.finishers"]),
+        # a local site: no crawl delay unless one is configured
+        ("crawl", [sys.executable, "-m", "ingestion.finishers", "--base-url", params["base_url"]]),
         ("geocode", [sys.executable, "-m", "ingestion.geocoding"]),
     ):
         t0 = time.perf_counter()
