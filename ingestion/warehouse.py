@@ -75,6 +75,11 @@ class Warehouse:
         path = Path(self.settings["path"])
         return path if path.is_absolute() else REPO_ROOT / path
 
+    @property
+    def duckdb_settings(self) -> dict[str, Any]:
+        """The DuckDB settings of the profile (``memory_limit``...), as dbt applies them."""
+        return dict(self.settings.get("settings") or {})
+
     def postgres_credentials(self) -> dict[str, Any]:
         s = self.settings
         return {
@@ -88,8 +93,15 @@ class Warehouse:
     def dlt_destination(self) -> Any:
         """A dlt destination writing into this warehouse."""
         if self.kind == "duckdb":
+            from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+
             self.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-            return dlt.destinations.duckdb(credentials=str(self.duckdb_path))
+            # DuckDB runs inside the step's process: the profile's cap (memory_limit...)
+            # bounds its buffer pool there too, as it does in dbt's (default: 80 % of RAM).
+            credentials = DuckDbCredentials(
+                str(self.duckdb_path), global_config=self.duckdb_settings or None
+            )
+            return dlt.destinations.duckdb(credentials=credentials)
         if self.kind == "postgres":
             return dlt.destinations.postgres(credentials=self.postgres_credentials())
         raise WarehouseConfigError(f"unsupported warehouse type {self.kind!r}")

@@ -54,3 +54,18 @@ def test_dlt_destination_credentials_from_config_are_ignored(
     assert not decoy.exists()
     with duckdb.connect(duckdb_env["DUCKDB_PATH"]) as conn:
         assert conn.execute("select a from raw_check.t").fetchall() == [(1,)]
+
+
+def test_the_profiles_duckdb_memory_cap_binds_the_ingestion_too(
+    duckdb_env: dict, monkeypatch: pytest.MonkeyPatch
+):
+    """DuckDB runs inside each step's process: the cap of profiles.yml bounds the crawler's,
+    Data ES's and the geocoder's connections as it bounds dbt's (DuckDB's own default is
+    80 % of the machine's memory)."""
+    monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "300MB")
+    warehouse = current_warehouse()
+    with warehouse.pipeline("ops_memory_check", "raw_check").sql_client() as client:
+        ((landing,),) = client.execute_sql("select current_setting('memory_limit')")
+    with warehouse.reader() as reader:
+        reading = reader.records("select current_setting('memory_limit') as m")[0]["m"]
+    assert landing == reading == "286.1 MiB"  # 300 MB
