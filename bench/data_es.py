@@ -3,7 +3,8 @@
     python -m bench.data_es [--n 334000] [--warehouses duckdb,postgres] [--out FILE]
 
 Steps, each timed: the bundled finishers.com snapshot crawled (so both sources are
-there for dbt), the Explore server (its own process, the synthetic generator of
+there for dbt; ``--finishers N``: N events of the synthetic site, two nights), the
+Explore server (its own process, the synthetic generator of
 ``ingestion.data_es.snapshot.synthetic``: 101 departments, one above the 10,000 window)
 → full read (``auto``'s first run: the parquet export through Arrow; wall, records/s,
 requests, peak RSS of the reading process) → offline
@@ -15,10 +16,10 @@ process per step (``resource.getrusage`` of the child). Results: JSON to stdout 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
-import resource
 import socket
 import subprocess
 import sys
@@ -79,6 +80,16 @@ print(json.dumps(out))
 """
 
 
+# dbt under a process of its own, which reports the peak RSS of dbt alone (DuckDB runs
+# inside it): RUSAGE_CHILDREN of this bench also counts the reading and geocoding steps.
+DBT_CHILD = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[1:]).returncode
+print(f"dbt_peak_rss_kb={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
 def child(step: str, env: dict[str, str], *args: str) -> dict[str, Any]:
     done = subprocess.run([PYTHON, "-c", CHILD, step, *args], cwd=REPO_ROOT, env=env,
                           capture_output=True, text=True, check=False)  # fmt: skip
@@ -88,7 +99,11 @@ def child(step: str, env: dict[str, str], *args: str) -> dict[str, Any]:
 
 
 def dbt_build(
-    env: dict[str, str], work: Path, full_refresh: bool, overlap_hours: float
+    env: dict[str, str],
+    work: Path,
+    full_refresh: bool,
+    overlap_hours: float,
+    test_window_s: float | None = None,
 ) -> dict[str, Any]:
     """One ``dbt build``: wall time, and where it went (seconds per kind of node, summed over
     dbt's threads, and the slowest nodes) from ``run_results.json``."""
@@ -98,11 +113,17 @@ def dbt_build(
     # Unit tests mock their inputs (their cost does not grow with the data), and they
     # assert dbt_project.yml's overlap, which the next line changes: as bench/steps.py.
     args += ["--exclude-resource-type", "unit_test"]
+    dbt_vars: dict[str, float] = {}
     if overlap_hours >= 0:  # the nights of a bench land minutes apart, not a day
-        args += ["--vars", json.dumps({"incremental_overlap_hours": overlap_hours})]
+        dbt_vars["incremental_overlap_hours"] = overlap_hours
+    if test_window_s is not None:  # the nightly's data tests read the rows of one night
+        dbt_vars["nightly_test_window_hours"] = round(test_window_s / 3600, 4)
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
     started = time.monotonic()
-    done = subprocess.run(args, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run([PYTHON, "-c", DBT_CHILD, *args], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    dbt_peak_kb = re.findall(r"dbt_peak_rss_kb=(\d+)", done.stderr)
     summary = re.findall(r"Done\. (PASS=.*)", done.stdout)
     nodes = json.loads((work / "target" / "run_results.json").read_text())["results"]
     by_kind: dict[str, float] = {}
@@ -114,7 +135,7 @@ def dbt_build(
         "wall_s": round(time.monotonic() - started, 1),
         "ok": done.returncode == 0,
         "summary": summary[-1] if summary else done.stdout[-500:],
-        "children_peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "dbt_peak_rss_mb": round(int(dbt_peak_kb[-1]) / 1024) if dbt_peak_kb else None,
         "node_seconds": by_kind,
         "slowest": {
             node["unique_id"].split(".", 2)[2]: round(node["execution_time"], 1) for node in slowest
@@ -139,26 +160,69 @@ def warehouse(kind: str, work: Path) -> dict[str, str]:
             "POSTGRES_USER": "postgres", "POSTGRES_PASSWORD": "", "POSTGRES_DB": name}  # fmt: skip
 
 
-def run(n: int, kind: str, work: Path, overlap_hours: float = 0.0) -> dict[str, Any]:
+def crawl_synthetic(site: Any, night: int, env: dict[str, str], work: Path) -> dict[str, Any]:
+    """Night ``night`` of the synthetic finishers.com (``bench.catalogue``), crawled as
+    ``python -m bench`` does (the next night 24 h later on the crawler's clock)."""
+    from bench.runner import run_child
+
+    site.night(night)
+    params = {"base_url": site.base_url, "clock_offset_hours": 24 if night == 2 else 0}
+    done = run_child("crawl", params, env, work)
+    kept = ("status", "reason", "wall_s", "peak_rss_mb", "summary")
+    return {key: done[key] for key in kept if key in done}
+
+
+def run(
+    n: int, kind: str, work: Path, overlap_hours: float = 0.0, finishers: int = 0
+) -> dict[str, Any]:
+    """Both sources in one warehouse: the bundled finishers.com snapshot (45 events), or
+    ``finishers`` events of the synthetic site (1 % changed, 0.5 % removed and new on
+    night 2), and ``n`` Data ES equipments (1 % changed on night 2)."""
     work.mkdir(parents=True, exist_ok=True)
     env = warehouse(kind, work)
-    result: dict[str, Any] = {"n": n, "warehouse": kind}
-    result["crawl_finishers_snapshot"] = child("crawl", env)  # the other source, 45 events
+    result: dict[str, Any] = {"n": n, "finishers": finishers or 45, "warehouse": kind}
+    with contextlib.ExitStack() as stack:
+        site = None
+        if finishers:
+            from bench.catalogue import CatalogueConfig
+            from bench.runner import site_process
+
+            site = stack.enter_context(site_process(CatalogueConfig(n=finishers)))
+            result["crawl_finishers"] = crawl_synthetic(site, 1, env, work)
+        else:
+            result["crawl_finishers"] = child("crawl", env)  # the bundled snapshot
+        _run_nights(n, env, work, overlap_hours, site, result)
+    return result
+
+
+def _run_nights(
+    n: int,
+    env: dict[str, str],
+    work: Path,
+    overlap_hours: float,
+    site: Any,
+    result: dict[str, Any],
+) -> None:
     with serve(n) as url:
         env["SOURCES__DATA_ES__BASE_URL"] = url
         result["full_read"] = child("sync", env, "auto")  # the first run: the parquet export
     result["full_read"]["records_per_s"] = round(n / result["full_read"]["wall_s"])
     result["geocode_full"] = child("geocode", env)
     result["dbt_full"] = dbt_build(env, work, True, overlap_hours)
+    previous_build = time.monotonic()
+    if site is not None:
+        result["crawl_finishers_night2"] = crawl_synthetic(site, 2, env, work)
     with serve(n, changed=0.01) as url:
         env["SOURCES__DATA_ES__BASE_URL"] = url
         result["delta_read"] = child("sync", env, "delta")
     result["geocode_delta"] = child("geocode", env)
-    result["dbt_incremental"] = dbt_build(env, work, False, overlap_hours)
+    # The nightly's data tests read one night of rows (24 h + the overlap, in
+    # dbt_project.yml); the bench's night is the time since the full build.
+    night_s = time.monotonic() - previous_build
+    result["dbt_incremental"] = dbt_build(env, work, False, overlap_hours, night_s)
     result["dbt_incremental_share"] = round(
         result["dbt_incremental"]["wall_s"] / result["dbt_full"]["wall_s"], 2
     )
-    return result
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -174,9 +238,16 @@ def main(argv: list[str] | None = None) -> None:
         help="incremental_overlap_hours for dbt (default 0: the two nights land minutes "
         "apart, so dbt_project.yml's 6 h would re-read night 1 whole; negative keeps it)",
     )
+    parser.add_argument(
+        "--finishers",
+        type=int,
+        default=0,
+        help="also crawl this many events of the synthetic finishers.com (bench.catalogue) "
+        "into the same warehouse, two nights (default 0: the bundled 45-event snapshot)",
+    )
     args = parser.parse_args(argv)
     results = [
-        run(args.n, kind, args.work / kind, args.dbt_overlap_hours)
+        run(args.n, kind, args.work / kind, args.dbt_overlap_hours, args.finishers)
         for kind in args.warehouses.split(",")
     ]
     text = json.dumps(results, indent=1)

@@ -46,10 +46,13 @@
         from {{ candidates }} as pairs
         inner join {{ items }} as duplicate_items
             on pairs.poi_id = duplicate_items.poi_id
+        {# One composite key, not two conditions: with `poi_id` and the item apart, DuckDB
+            may join the two item lists on the item alone first (every POI sharing a
+            common trigram: 22 s instead of 0.6 s at 12,000 events). #}
         inner join {{ items }} as keeper_items
             on
-                pairs.keeper_poi_id = keeper_items.poi_id
-                and duplicate_items.{{ item }} = keeper_items.{{ item }}
+                pairs.keeper_poi_id || '|' || duplicate_items.{{ item }}
+                = keeper_items.poi_id || '|' || keeper_items.{{ item }}
         group by pairs.pair_id
     ) as shared
         on {{ candidates }}.pair_id = shared.pair_id

@@ -8,11 +8,15 @@ with
 
 installations as (
 
+    {#- An installation's `new_code` is the same on each of its equipments: read from the
+        equipments view (a projection of the raw rows), not from the installations view,
+        whose aggregate over every equipment would run once more each night. -#}
     select
-        original_id,
-        source_insee_code
-    from {{ ref('stg_data_es__installations') }}
-    where latitude is not null and source_insee_code is not null
+        installation_id as original_id,
+        min(insee_code) as source_insee_code
+    from {{ ref('stg_data_es__equipments') }}
+    where latitude is not null and insee_code is not null
+    group by installation_id
 
 ),
 

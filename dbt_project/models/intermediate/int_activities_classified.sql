@@ -1,14 +1,63 @@
+{#- Incremental on `poi_id`: a night re-reads every current activity of the POIs that were
+    re-landed or have an activity re-landed since the last build, and replaces all the
+    rows of those POIs (delete+insert on `poi_id`), so an activity gone from its source
+    goes from here too, as in a full rebuild. A POI left with no activity is emitted as
+    one row with a null `activity_id`, which the post-hook deletes. An activity's POI
+    never changes (its id is the source's race, or installation and activity code). -#}
+{{ config(
+    unique_key='poi_id',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where activity_id is null{% endif %}",
+) }}
+
 with
 
-activities as (
+all_activities as (
 
     select * from {{ ref('int_activities_unioned') }}
 
 ),
 
+{% if is_incremental() %}
+
+    relanded as (
+
+        select
+            source,
+            poi_original_id as original_id
+        from all_activities
+        where loaded_at >= {{ incremental_cutoff('updated_at') }}
+        union
+        select
+            source,
+            original_id
+        from {{ ref('int_pois_cleaned') }}
+        where updated_at >= {{ incremental_cutoff('updated_at') }}
+
+    ),
+
+{% endif %}
+
 pois as (
 
-    select * from {{ ref('int_pois_cleaned') }}
+    select pois.* from {{ ref('int_pois_cleaned') }} as pois
+    {% if is_incremental() %}
+        inner join relanded
+            on
+                pois.source = relanded.source
+                and pois.original_id = relanded.original_id
+    {% endif %}
+
+),
+
+activities as (
+
+    select all_activities.* from all_activities
+    {% if is_incremental() %}
+        inner join pois
+            on
+                all_activities.source = pois.source
+                and all_activities.poi_original_id = pois.original_id
+    {% endif %}
 
 ),
 
@@ -70,3 +119,25 @@ classified as (
 )
 
 select * from classified
+{%- if is_incremental() %}
+
+    union all
+
+    select
+        cast(null as text) as activity_id,
+        pois.poi_id,
+        {%- for column in [
+            'source', 'original_id', 'name', 'sport', 'is_sport_unmapped', 'discipline',
+            'distance_m', 'duration_min', 'elevation_gain_m', 'elevation_loss_m',
+            'start_date', 'start_time', 'status', 'is_date_confirmed', 'min_price_eur',
+            'registration_url', 'itra_points', 'is_kids_race', 'is_active',
+        ] %}
+            null as {{ column }},
+        {%- endfor %}
+        pois.updated_at
+    from pois
+    where not exists (
+        select 1 from classified
+        where classified.poi_id = pois.poi_id
+    )
+{%- endif %}

@@ -1,15 +1,56 @@
+{#- Incremental on `poi_id`: a night re-reads the POIs and the locations landed since the
+    last build. A re-landed POI (or location) that has no located point any more is
+    emitted with a null `address_id`: the delete+insert removes its old row and the
+    post-hook deletes the null one, so the table holds what a full rebuild would. -#}
+{{ config(
+    unique_key='poi_id',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where address_id is null{% endif %}",
+) }}
+
 with
+
+all_locations as (
+
+    select * from {{ ref('stg_geocoding__poi_locations') }}
+
+),
+
+{% if is_incremental() %}
+
+    relanded as (
+
+        select
+            source,
+            original_id
+        from all_locations
+        where loaded_at >= {{ incremental_cutoff('updated_at') }}
+        union
+        select
+            source,
+            original_id
+        from {{ ref('int_pois_cleaned') }}
+        where updated_at >= {{ incremental_cutoff('updated_at') }}
+
+    ),
+
+{% endif %}
 
 locations as (
 
-    select * from {{ ref('stg_geocoding__poi_locations') }}
+    select * from all_locations
     where latitude is not null and longitude is not null
 
 ),
 
 pois as (
 
-    select * from {{ ref('int_pois_cleaned') }}
+    select pois.* from {{ ref('int_pois_cleaned') }} as pois
+    {% if is_incremental() %}
+        inner join relanded
+            on
+                pois.source = relanded.source
+                and pois.original_id = relanded.original_id
+    {% endif %}
 
 ),
 
@@ -95,3 +136,30 @@ select
     geocoded_at,
     updated_at
 from labelled
+{%- if is_incremental() %}
+
+    union all
+
+    select
+        cast(null as text) as address_id,
+        pois.poi_id,
+        {%- for column in [
+            'label', 'street', 'postal_code', 'city', 'insee_code', 'arrondissement_code',
+            'department_code', 'department_name', 'region', 'country_code',
+        ] %}
+            cast(null as text) as {{ column }},
+        {%- endfor %}
+        cast(null as double precision) as latitude,
+        cast(null as double precision) as longitude,
+        cast(null as text) as location_precision,
+        cast(null as text) as commune_precision,
+        cast(null as double precision) as commune_distance_m,
+        cast(null as text) as geocoder,
+        cast(null as timestamp with time zone) as geocoded_at,
+        pois.updated_at
+    from pois
+    where not exists (
+        select 1 from labelled
+        where labelled.poi_id = pois.poi_id
+    )
+{%- endif %}

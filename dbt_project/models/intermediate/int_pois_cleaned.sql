@@ -1,8 +1,16 @@
+{#- Incremental: a night re-reads only the POIs landed since the last build (the staging
+    views behind int_pois_unioned are computed once, not once per model and data test
+    that reads the cleaned POIs). A POI is never deleted at its source, only unlisted. -#}
+{{ config(unique_key='poi_id') }}
+
 with
 
 pois as (
 
     select * from {{ ref('int_pois_unioned') }}
+    {%- if is_incremental() %}
+        where loaded_at >= {{ incremental_cutoff('updated_at') }}
+    {%- endif %}
 
 ),
 
