@@ -9,7 +9,6 @@
 {% macro surrogate_key(expressions) -%}md5({{ expressions | join(' || ') }}){%- endmacro %}
 {% macro snapshot_tombstones(snapshot_identifier, columns, unique_key, current_relation) -%}
 {%- endmacro %}
-{% macro unwrap_external_url(expression) -%}trim({{ expression }}){%- endmacro %}
 {% macro distance_to_metres(distance, unit, title=none) -%}({{ distance }} * 1000){%- endmacro %}
 {% macro is_kids_race(distance_m, title) -%}({{ distance_m }} < 2000){%- endmacro %}
 {% macro iso_country_code(expression) -%}upper({{ expression }}){%- endmacro %}

@@ -70,6 +70,31 @@
     where updated_at >= {{ incremental_cutoff('updated_at') }}
 {%- endmacro %}
 
+{#- The cleaned POIs a run rebuilds from: all of them on a full build; on an incremental one,
+    those re-landed at or past the cutoff, or with a row of `landed` (a relation or CTE with
+    `source`, the POI's id as `original_id`, and `loaded_at`) re-landed at or past it. -#}
+{% macro pois_landed_with(landed, original_id='original_id') -%}
+    select pois.* from {{ ref('int_pois_cleaned') }} as pois
+    {%- if is_incremental() %}
+    inner join (
+        select
+            source,
+            {{ original_id }} as original_id
+        from {{ landed }}
+        where loaded_at >= {{ incremental_cutoff('updated_at') }}
+        union
+        select
+            source,
+            original_id
+        from {{ ref('int_pois_cleaned') }}
+        where updated_at >= {{ incremental_cutoff('updated_at') }}
+    ) as relanded
+        on
+            pois.source = relanded.source
+            and pois.original_id = relanded.original_id
+    {%- endif %}
+{%- endmacro %}
+
 {#- The rows of `relation` (a mart) a snapshot compares on this run: on an existing
     snapshot, those updated at or past its cutoff (its newest recorded `updated_at` minus
     the overlap). A row whose checked columns change is re-landed, so its `updated_at`

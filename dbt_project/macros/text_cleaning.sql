@@ -40,24 +40,3 @@
         ''
     )
 {%- endmacro %}
-
-{#- A link wrapped by the source as `/external?url=<percent-encoded>&event=...` → the
-    target URL; absolute links pass unchanged, blanks become null.
-    A repeat, to be removed: the finishers parser unwraps every link (parser.unwrap_link),
-    as it must to keep only http(s) targets, so nothing wrapped reaches raw. It goes once
-    int_pois_cleaned and int_activities_classified stop calling it (issue 9). -#}
-{% macro unwrap_external_url(expression) -%}
-    case
-        when {{ regexp_like(expression, '^(https?://[^/]+)?/external[?]') }}
-            then
-                {%- set ns = namespace(sql=dbt.split_part(dbt.split_part(expression, "'url='", 2), "'&'", 1)) -%}
-                {%- for escaped, char in [('%3A', ':'), ('%2F', '/'), ('%3F', '?'), ('%3D', '='),
-                                           ('%26', '&'), ('%23', '#'), ('%2B', '+'), ('%20', ' '),
-                                           ('%40', '@'), ('%2C', ','), ('%25', '%')] -%}
-                    {%- set ns.sql = "replace(replace(" ~ ns.sql ~ ", '" ~ escaped ~ "', '" ~ char ~ "'), '"
-                        ~ escaped | lower ~ "', '" ~ char ~ "')" -%}
-                {%- endfor %}
-                {{ ns.sql }}
-        else nullif(trim({{ expression }}), '')
-    end
-{%- endmacro %}

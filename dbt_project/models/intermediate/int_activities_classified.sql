@@ -17,35 +17,9 @@ all_activities as (
 
 ),
 
-{% if is_incremental() %}
-
-    relanded as (
-
-        select
-            source,
-            poi_original_id as original_id
-        from all_activities
-        where loaded_at >= {{ incremental_cutoff('updated_at') }}
-        union
-        select
-            source,
-            original_id
-        from {{ ref('int_pois_cleaned') }}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
-
-    ),
-
-{% endif %}
-
 pois as (
 
-    select pois.* from {{ ref('int_pois_cleaned') }} as pois
-    {% if is_incremental() %}
-        inner join relanded
-            on
-                pois.source = relanded.source
-                and pois.original_id = relanded.original_id
-    {% endif %}
+    {{ pois_landed_with('all_activities', 'poi_original_id') }}
 
 ),
 
@@ -100,7 +74,7 @@ classified as (
         {{ normalise_status('measured.status') }} as status,
         {{ normalise_status('measured.status') }} = 'confirmed' as is_date_confirmed,
         measured.min_price_eur,
-        {{ unwrap_external_url('measured.registration_url') }} as registration_url,
+        nullif(trim(measured.registration_url), '') as registration_url,
         measured.itra_points,
         {{ is_kids_race('measured.distance_m', 'measured.title') }} as is_kids_race,
         pois.is_active,

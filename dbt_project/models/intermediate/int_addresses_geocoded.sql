@@ -15,26 +15,6 @@ all_locations as (
 
 ),
 
-{% if is_incremental() %}
-
-    relanded as (
-
-        select
-            source,
-            original_id
-        from all_locations
-        where loaded_at >= {{ incremental_cutoff('updated_at') }}
-        union
-        select
-            source,
-            original_id
-        from {{ ref('int_pois_cleaned') }}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
-
-    ),
-
-{% endif %}
-
 locations as (
 
     select * from all_locations
@@ -44,13 +24,7 @@ locations as (
 
 pois as (
 
-    select pois.* from {{ ref('int_pois_cleaned') }} as pois
-    {% if is_incremental() %}
-        inner join relanded
-            on
-                pois.source = relanded.source
-                and pois.original_id = relanded.original_id
-    {% endif %}
+    {{ pois_landed_with('all_locations') }}
 
 ),
 

@@ -35,8 +35,9 @@ cleaned as (
         latitude,
         longitude,
         coordinates_precision,
-        {{ unwrap_external_url('website_url') }} as website_url,
-        {{ unwrap_external_url('registration_url') }} as registration_url,
+        {#- Links arrive unwrapped and http(s) only: the parsers check them. -#}
+        nullif(trim(website_url), '') as website_url,
+        nullif(trim(registration_url), '') as registration_url,
         image_url,
         nullif(trim(tags), '') as tags,
         edition_year,
