@@ -154,3 +154,37 @@ def test_agreement_test_warns_past_one_percent(
     assert "WARN 1 assert_data_es_geocoding_agreement" in output
     figure = _summary()
     assert f"{len(shifted) + 1} of 125 located installations disagree" in figure
+
+
+def test_an_unlisted_equipment_updates_its_installation(
+    api: ExploreHandle, duckdb_env: dict[str, str], tmp_path: Path
+) -> None:
+    """One equipment of a 17-equipment complex is gone: the POI counts 16 and its
+    `updated_at` moves, so the nightly (whose snapshots and data tests read the rows
+    updated since the last build) records the change."""
+    night1 = load_snapshot()
+    complex_inst = "I130550001"  # Complexe Sportif de Luminy, 17 equipments
+    _crawl_races()
+    api.set_records(night1)
+    run_sync()
+    run_geocoding("offline")
+    run_dbt(BUILD_WITHOUT_UNIT_TESTS, tmp_path)
+    assert _poi(complex_inst)[2:] == ("Complexe Sportif de Luminy", 17)
+    (before,) = query(_UPDATED_AT.format(poi=relation("bouge", "poi"), inst=complex_inst))
+
+    gone = max(r["equip_numero"] for r in night1 if r["inst_numero"] == complex_inst)
+    api.set_records([r for r in night1 if r["equip_numero"] != gone])
+    assert run_sync("full").unlisted == 1
+    run_geocoding("offline")
+    run_dbt(BUILD_WITHOUT_UNIT_TESTS, tmp_path)
+    assert _poi(complex_inst)[3] == 16
+    (after,) = query(_UPDATED_AT.format(poi=relation("bouge", "poi"), inst=complex_inst))
+    assert after[0] > before[0]
+    versions = query(
+        f"select count(*) from {relation('snapshots', 'poi_snapshot')} "
+        f"where source = 'data_es' and original_id = '{complex_inst}'"
+    )
+    assert versions == [(2,)]
+
+
+_UPDATED_AT = "select updated_at from {poi} where source = 'data_es' and original_id = '{inst}'"

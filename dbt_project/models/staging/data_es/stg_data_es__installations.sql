@@ -15,7 +15,9 @@ listing as (
 
     select
         installation_id,
-        bool_or(is_listed) as has_listed_equipment
+        bool_or(is_listed) as has_listed_equipment,
+        {#- every equipment's: one unlisted changes the POI, so its load time moves it -#}
+        max(loaded_at) as loaded_at
     from equipments
     group by installation_id
 
@@ -51,7 +53,6 @@ aggregated as (
         bool_or(is_out_of_service) as is_out_of_service,
         string_agg(distinct type_family, ', ' order by type_family) as type_families,
         md5(string_agg(content_hash, ',' order by equipment_id)) as equipments_hash,
-        max(loaded_at) as loaded_at,
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at
     from current_equipments
@@ -76,7 +77,7 @@ select
     aggregated.website_url,
     aggregated.first_seen_at,
     aggregated.last_seen_at,
-    aggregated.loaded_at,
+    listing.loaded_at,
     first_equipment.street_address,
     first_equipment.postal_code,
     first_equipment.insee_code as source_insee_code,
