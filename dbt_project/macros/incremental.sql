@@ -95,6 +95,26 @@
     {%- endif %}
 {%- endmacro %}
 
+{#- One row with a null `key` for each POI of `pois` (a CTE with `poi_id`, `updated_at`)
+    that has no row left in `rows`: the incremental delete+insert on `poi_id` then removes
+    the POI's old rows, and the model's post-hook deletes the placeholder. `columns` are
+    null, cast to `types[column]` or `default_type` when given. -#}
+{% macro placeholder_rows(pois, rows, key, columns, types={}, default_type=none) -%}
+    select
+        cast(null as text) as {{ key }},
+        {{ pois }}.poi_id,
+        {%- for column in columns %}
+            {%- set data_type = types.get(column, default_type) %}
+        {{ 'cast(null as ' ~ data_type ~ ')' if data_type else 'null' }} as {{ column }},
+        {%- endfor %}
+        {{ pois }}.updated_at
+    from {{ pois }}
+    where not exists (
+        select 1 from {{ rows }}
+        where {{ rows }}.poi_id = {{ pois }}.poi_id
+    )
+{%- endmacro %}
+
 {#- The rows of `relation` (a mart) a snapshot compares on this run: on an existing
     snapshot, those updated at or past its cutoff (its newest recorded `updated_at` minus
     the overlap). A row whose checked columns change is re-landed, so its `updated_at`

@@ -97,21 +97,10 @@ select * from classified
 
     union all
 
-    select
-        cast(null as text) as activity_id,
-        pois.poi_id,
-        {%- for column in [
-            'source', 'original_id', 'name', 'sport', 'is_sport_unmapped', 'discipline',
-            'distance_m', 'duration_min', 'elevation_gain_m', 'elevation_loss_m',
-            'start_date', 'start_time', 'status', 'is_date_confirmed', 'min_price_eur',
-            'registration_url', 'itra_points', 'is_kids_race', 'is_active',
-        ] %}
-            null as {{ column }},
-        {%- endfor %}
-        pois.updated_at
-    from pois
-    where not exists (
-        select 1 from classified
-        where classified.poi_id = pois.poi_id
-    )
+    {{ placeholder_rows('pois', 'classified', 'activity_id', [
+        'source', 'original_id', 'name', 'sport', 'is_sport_unmapped', 'discipline',
+        'distance_m', 'duration_min', 'elevation_gain_m', 'elevation_loss_m',
+        'start_date', 'start_time', 'status', 'is_date_confirmed', 'min_price_eur',
+        'registration_url', 'itra_points', 'is_kids_race', 'is_active',
+    ]) }}
 {%- endif %}

@@ -114,26 +114,13 @@ from labelled
 
     union all
 
-    select
-        cast(null as text) as address_id,
-        pois.poi_id,
-        {%- for column in [
-            'label', 'street', 'postal_code', 'city', 'insee_code', 'arrondissement_code',
-            'department_code', 'department_name', 'region', 'country_code',
-        ] %}
-            cast(null as text) as {{ column }},
-        {%- endfor %}
-        cast(null as double precision) as latitude,
-        cast(null as double precision) as longitude,
-        cast(null as text) as location_precision,
-        cast(null as text) as commune_precision,
-        cast(null as double precision) as commune_distance_m,
-        cast(null as text) as geocoder,
-        cast(null as timestamp with time zone) as geocoded_at,
-        pois.updated_at
-    from pois
-    where not exists (
-        select 1 from labelled
-        where labelled.poi_id = pois.poi_id
-    )
+    {{ placeholder_rows('pois', 'labelled', 'address_id', [
+        'label', 'street', 'postal_code', 'city', 'insee_code', 'arrondissement_code',
+        'department_code', 'department_name', 'region', 'country_code', 'latitude',
+        'longitude', 'location_precision', 'commune_precision', 'commune_distance_m',
+        'geocoder', 'geocoded_at',
+    ], types={
+        'latitude': 'double precision', 'longitude': 'double precision',
+        'commune_distance_m': 'double precision', 'geocoded_at': 'timestamp with time zone',
+    }, default_type='text') }}
 {%- endif %}
