@@ -190,6 +190,17 @@ def test_nightly_pipeline_steps(pipeline_job: dict):
     assert steps.index(_uses(pipeline_job, "actions/upload-pages-artifact")) > docs
 
 
+def test_nightly_restores_yesterdays_dbt_parse_before_building(pipeline_job: dict):
+    build, _ = _step(pipeline_job, r"\bdbt build\b")
+    caches = [s for s in pipeline_job["steps"] if s.get("uses", "").startswith("actions/cache@")]
+    parse = [s for s in caches if s["with"]["path"] == "target/partial_parse.msgpack"]
+    assert parse, "no cache of target/partial_parse.msgpack"
+    assert pipeline_job["steps"].index(parse[0]) < build
+    # a cache key is written once: a new key each run, restored by its prefix
+    assert "github.run_id" in parse[0]["with"]["key"]
+    assert parse[0]["with"]["key"].startswith(parse[0]["with"]["restore-keys"])
+
+
 def test_nightly_always_publishes_the_summary_and_artifacts(pipeline_job: dict):
     _, summary = _step(pipeline_job, r"\bingestion\.run_summary\b")
     assert summary["if"] == "always()"
