@@ -9,7 +9,7 @@ instead of failing. Timestamps come back in UTC.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -92,3 +92,29 @@ class WarehouseReader:
             marks = ", ".join(["%s"] * len(part))
             rows += self.records(f'{projection} WHERE "{key}" IN ({marks})', *part)
         return rows
+
+    def pages(
+        self,
+        schema: str,
+        table: str,
+        wanted: Sequence[str],
+        key: Sequence[str],
+        size: int = 10_000,
+    ) -> Iterator[list[Row]]:
+        """The rows of :meth:`select`, ``size`` at a time in ``key`` order (columns of
+        ``wanted`` that are unique together and never null). Each page is its own query
+        (the rows after the previous page's last key), so memory follows the page, not the
+        table: Postgres' client would hold a whole result in memory before the first row."""
+        projection = self._projection(schema, table, wanted)
+        if projection is None:
+            return
+        order = ", ".join(f'"{c}"' for c in key)
+        after: list[Any] = []
+        while True:
+            where = f" WHERE ({order}) > ({', '.join(['%s'] * len(key))})" if after else ""
+            page = self.records(f"{projection}{where} ORDER BY {order} LIMIT {int(size)}", *after)
+            if page:
+                yield page
+            if len(page) < size:
+                return
+            after = [page[-1][c] for c in key]
