@@ -13,6 +13,29 @@
     regexp_replace({{ saints }}, '[^a-z0-9]', '', 'g')
 {%- endmacro %}
 
+{#- `duplicate` and `keeper` (relations with `start_date`, `name_numbers`, `seen_at`,
+    `poi_id`, `insee_code`, `latitude`, `longitude`) can be the same event: the same day
+    and name numbers, `keeper` seen first, and the same commune or start points within
+    `duplicate_max_distance_m`. -#}
+{% macro same_event_place_and_day(duplicate, keeper) -%}
+    {{ duplicate }}.start_date = {{ keeper }}.start_date
+    and {{ duplicate }}.name_numbers = {{ keeper }}.name_numbers
+    and (
+        {{ duplicate }}.seen_at > {{ keeper }}.seen_at
+        or (
+            {{ duplicate }}.seen_at = {{ keeper }}.seen_at
+            and {{ duplicate }}.poi_id > {{ keeper }}.poi_id
+        )
+    )
+    and (
+        {{ duplicate }}.insee_code = {{ keeper }}.insee_code
+        or {{ distance_between_m(
+            duplicate ~ '.latitude', duplicate ~ '.longitude',
+            keeper ~ '.latitude', keeper ~ '.longitude'
+        ) }} <= {{ var('duplicate_max_distance_m') }}
+    )
+{%- endmacro %}
+
 {#- Great-circle distance in metres between two WGS84 points (haversine). -#}
 {% macro distance_between_m(lat1, lon1, lat2, lon2) -%}
     (

@@ -11,15 +11,23 @@
     - similar race lists: at least `duplicate_min_race_overlap` of the shorter list's
       distances (whole km; timed races by minutes) in the other (two empty lists agree).
     The POI kept is the one seen first (`first_seen_at`, then `poi_id`), which never
-    changes once both exist; a duplicate points to the first-seen POI it matches. -#}
+    changes once both exist; a duplicate points to the first-seen POI it matches.
+
+    One row per POI (`duplicate_of_poi_id` null when it duplicates none), incremental: a
+    night re-judges, against every POI, only those whose judgement can move: the POIs
+    landed, located or classified again since the last build (the batch), those that
+    point to one of them today, and those that one of them matches as an earlier POI. -#}
+{{ config(unique_key='poi_id') }}
 
 with
 
-pois as (
+all_pois as (
 
     select
         pois.poi_id,
+        pois.updated_at,
         pois.start_date,
+        pois.name,
         coalesce(pois.first_seen_at, pois.updated_at) as seen_at,
         {{ name_key('pois.name') }} as name_key,
         regexp_replace(pois.name, '[^0-9]', '', 'g') as name_numbers,
@@ -29,9 +37,50 @@ pois as (
     from {{ ref('int_pois_cleaned') }} as pois
     left join {{ ref('int_addresses_geocoded') }} as addresses
         on pois.poi_id = addresses.poi_id
-    where pois.start_date is not null and pois.name is not null
 
 ),
+
+pois as (
+
+    {#- only dated, named POIs can be the same event -#}
+    select * from all_pois
+    where start_date is not null and name is not null
+
+),
+
+{%- if is_incremental() %}
+
+    batch as (
+
+        select poi_id from {{ ref('int_pois_cleaned') }}
+        where updated_at >= {{ incremental_cutoff('updated_at') }}
+        union
+        select poi_id from {{ ref('int_addresses_geocoded') }}
+        where updated_at >= {{ incremental_cutoff('updated_at') }}
+        union
+        select poi_id from {{ ref('int_activities_classified') }}
+        where updated_at >= {{ incremental_cutoff('updated_at') }}
+
+    ),
+
+    judged_pois as (
+
+        select batch.poi_id from batch
+        union
+        select existing.poi_id from {{ this }} as existing
+        inner join batch
+            on existing.duplicate_of_poi_id = batch.poi_id
+        union
+        select duplicate.poi_id
+        from pois as duplicate
+        inner join pois as keeper
+            on {{ same_event_place_and_day('duplicate', 'keeper') }}
+        inner join batch
+            on keeper.poi_id = batch.poi_id
+
+    ),
+
+{%- endif %}
 
 candidates as (
 
@@ -43,18 +92,10 @@ candidates as (
         duplicate.poi_id || '|' || keeper.poi_id as pair_id
     from pois as duplicate
     inner join pois as keeper
-        on
-            duplicate.start_date = keeper.start_date
-            and duplicate.name_numbers = keeper.name_numbers
-            and (
-                duplicate.seen_at > keeper.seen_at
-                or (duplicate.seen_at = keeper.seen_at and duplicate.poi_id > keeper.poi_id)
-            )
-    where
-        duplicate.insee_code = keeper.insee_code
-        or {{ distance_between_m(
-            'duplicate.latitude', 'duplicate.longitude', 'keeper.latitude', 'keeper.longitude'
-        ) }} <= {{ var('duplicate_max_distance_m') }}
+        on {{ same_event_place_and_day('duplicate', 'keeper') }}
+    {%- if is_incremental() %}
+        where duplicate.poi_id in (select judged_pois.poi_id from judged_pois)
+    {%- endif %}
 
 ),
 
@@ -150,9 +191,14 @@ judged as (
 )
 
 select
-    poi_id,
-    keeper_poi_id as duplicate_of_poi_id,
-    name_similarity,
-    race_overlap
-from judged
-where keeper_rank = 1
+    all_pois.poi_id,
+    judged.keeper_poi_id as duplicate_of_poi_id,
+    judged.name_similarity,
+    judged.race_overlap,
+    all_pois.updated_at
+from all_pois
+left join judged
+    on all_pois.poi_id = judged.poi_id and judged.keeper_rank = 1
+{%- if is_incremental() %}
+    where all_pois.poi_id in (select judged_pois.poi_id from judged_pois)
+{%- endif %}
