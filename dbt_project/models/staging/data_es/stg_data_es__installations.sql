@@ -1,13 +1,22 @@
 {#- One row per Data ES installation: Bouge's POI. Its attributes come from its listed
     equipments (from all of them once none is listed, so an unlisted POI keeps its
     content); the name and address from the first equipment by id. Out of service or
-    gone from the set → `is_listed = false`, hence an inactive POI. -#}
+    gone from the set → `is_listed = false`, hence an inactive POI.
+    Incremental: a night re-aggregates only the installations with an equipment landed
+    since the last build, from all of their equipments. -#}
 
 with
 
 equipments as (
 
     select * from {{ ref('stg_data_es__equipments') }}
+    {%- if is_incremental() %}
+        where installation_id in (
+            select landed.installation_id
+            from {{ ref('stg_data_es__equipments') }} as landed
+            where landed.loaded_at >= {{ incremental_cutoff('loaded_at') }}
+        )
+    {%- endif %}
 
 ),
 
