@@ -152,6 +152,7 @@ def run_geocoding(
     """Geocode the landed events into the warehouse chosen by ``DBT_TARGET``."""
     from ingestion.geocoding.gazetteer import load_gazetteer
     from ingestion.geocoding.helpers import (
+        count_pois,
         landed_tables,
         read_cache,
         read_events,
@@ -167,7 +168,11 @@ def run_geocoding(
     if config.provider in ("offline", "auto"):  # fail early, before any read or request
         gazetteer_version = load_gazetteer(config.gazetteer_path).version
     warehouse = current_warehouse()
-    events = read_events(warehouse, config.source) + read_installations(warehouse)
+    # The POIs are read a page at a time, as the chunks ask for them.
+    pois = itertools.chain(
+        read_events(warehouse, config.source),
+        read_installations(warehouse, config.gazetteer_path),
+    )
     cache = read_cache(warehouse)
     landed = read_landed_hashes(warehouse)
     enricher = Enricher(config, cache, landed, providers)
@@ -177,7 +182,8 @@ def run_geocoding(
     # guessed types from the first rows and failed on a column null in all of them).
     # One load per LOAD_CHUNKS chunks: the warehouse merges a part, never the whole set.
     load_ids_on_arrow_rows()
-    chunks = enricher.chunks(events)
+    online = config.provider not in ("offline", "none")  # hours: show how far it is
+    chunks = enricher.chunks(pois, total=count_pois(warehouse) if online else None)
     with one_item_at_a_time():
         while group := list(itertools.islice(chunks, LOAD_CHUNKS)):
             pipeline.run(

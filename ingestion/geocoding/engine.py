@@ -13,6 +13,7 @@ rows on (to dlt), so a run's memory does not grow with the catalogue's rows.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -368,15 +369,18 @@ class Enricher:
             name, region_code, region_name = self._gazetteer.departments[row["department_code"]]
             row.update(department_name=name, region_code=region_code, region_name=region_name)
 
-    def chunks(self, pois: Iterable[PoiInput], size: int = CHUNK_POIS) -> Iterator[EnrichmentChunk]:
-        """The rows of ``size`` POIs at a time (changed POI rows, new cache entries); the
-        counts (``pois_seen``, ``statuses``, ``stats``) are complete once it is exhausted."""
-        pois = list(pois)
+    def chunks(
+        self, pois: Iterable[PoiInput], size: int | None = None, total: int | None = None
+    ) -> Iterator[EnrichmentChunk]:
+        """The rows of ``size`` (CHUNK_POIS) POIs at a time (changed POI rows, new cache
+        entries), the POIs read as they come; the counts (``pois_seen``, ``statuses``,
+        ``stats``) are complete once it is exhausted. ``total``: the POIs to expect (the
+        progress bar's)."""
         online = self.config.provider not in ("offline", "none")
-        bar = tqdm(total=len(pois), desc="geocoding", unit="poi", disable=None if online else True)
+        bar = tqdm(total=total, desc="geocoding", unit="poi", disable=None if online else True)
+        stream = iter(pois)
         try:
-            for start in range(0, len(pois), size):
-                part = pois[start : start + size]
+            while part := list(itertools.islice(stream, size or CHUNK_POIS)):
                 if self.config.provider in ("offline", "auto"):
                     self._prefetch_offline(part)
                 rows = [row for poi in part if (row := self._row(poi)) is not None]
