@@ -42,7 +42,10 @@ from ingestion.geocoding.engine import Enricher, EnrichmentChunk, EnrichmentResu
 from ingestion.geocoding.result import utcnow
 from ingestion.raw_tables import RawTable
 
-LOAD_CHUNKS = 2  # chunks of Enricher.chunks (10,000 POIs each) landed by one load
+# Chunks of Enricher.chunks (10,000 POIs each) landed by one load: one, so that a load's
+# peak (dlt's files, DuckDB's merge) is the same at 10,000 POIs as at 400,000, and a chunk's
+# answers are in the warehouse before the next chunk reads the cache.
+LOAD_CHUNKS = 1
 
 
 def _arrow(rows: list[dict[str, Any]], table: RawTable) -> Any:
@@ -152,11 +155,11 @@ def run_geocoding(
     """Geocode the landed events into the warehouse chosen by ``DBT_TARGET``."""
     from ingestion.geocoding.gazetteer import load_gazetteer
     from ingestion.geocoding.helpers import (
+        count_pois,
+        known_rows,
         landed_tables,
-        read_cache,
         read_events,
         read_installations,
-        read_landed_hashes,
     )
     from ingestion.warehouse import current_warehouse
 
@@ -167,22 +170,27 @@ def run_geocoding(
     if config.provider in ("offline", "auto"):  # fail early, before any read or request
         gazetteer_version = load_gazetteer(config.gazetteer_path).version
     warehouse = current_warehouse()
-    events = read_events(warehouse, config.source) + read_installations(warehouse)
-    cache = read_cache(warehouse)
-    landed = read_landed_hashes(warehouse)
-    enricher = Enricher(config, cache, landed, providers)
+    # The POIs are read a page at a time, and what is landed (cache, row hashes) for the
+    # keys of one chunk at a time: memory follows the chunk, not the catalogue.
+    pois = itertools.chain(
+        read_events(warehouse, config.source),
+        read_installations(warehouse, config.gazetteer_path),
+    )
+    enricher = Enricher(config, providers=providers, known=known_rows(warehouse))
     pipeline = warehouse.pipeline(settings.PIPELINE_NAME, settings.DATASET_NAME)
     # The rows go to dlt chunk by chunk, as Arrow tables (memory flat in the catalogue's
     # size, no per-row normalisation; typed by the schema, where DuckDB's jsonl reader
     # guessed types from the first rows and failed on a column null in all of them).
     # One load per LOAD_CHUNKS chunks: the warehouse merges a part, never the whole set.
     load_ids_on_arrow_rows()
-    chunks = enricher.chunks(events)
+    online = config.provider not in ("offline", "none")  # hours: show how far it is
+    chunks = enricher.chunks(pois, total=count_pois(warehouse) if online else None)
     with one_item_at_a_time():
         while group := list(itertools.islice(chunks, LOAD_CHUNKS)):
             pipeline.run(
                 geocoding_source(group), loader_file_format=arrow_file_format(warehouse.kind)
             )
+            enricher.landed()  # later chunks read these chunks' answers back
     result = enricher.result()
     run_rows = run_rows_for(
         run_id, started_at, config, result, warehouse.describe(), gazetteer_version

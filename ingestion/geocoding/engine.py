@@ -7,15 +7,18 @@ known point, and only a new or moved event costs a call. The POI row is then com
 compared with the one already landed (``row_hash``): unchanged rows are not re-landed.
 
 :meth:`Enricher.chunks` does this ``CHUNK_POIS`` points at a time and hands each chunk's
-rows on (to dlt), so a run's memory does not grow with the catalogue's rows.
+rows on (to dlt), so a run's memory does not grow with the catalogue's rows. What is
+already landed (cache entries, row hashes) is read through :class:`Known` for the keys of
+the chunk at hand, not for the whole catalogue.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -97,6 +100,26 @@ class EnrichmentChunk:
 
 CHUNK_POIS = 10_000  # points of interest composed (and handed to dlt) at a time
 
+PoiId = tuple[str, str]  # (source, original_id)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the warehouse already holds, asked for one chunk of POIs at a time: cache
+    entries by ``point_key`` (every status: failures too) and landed ``row_hash``es by
+    (source, original_id), each a function of the keys wanted."""
+
+    points: Callable[[list[str]], dict[str, GeocodedPoint]]
+    hashes: Callable[[list[PoiId]], dict[PoiId, str]]
+
+    @classmethod
+    def in_memory(cls, cache: Mapping[str, GeocodedPoint], landed: Mapping[PoiId, str]) -> Known:
+        """Dicts held whole (tests, small runs)."""
+        return cls(
+            points=lambda keys: {k: cache[k] for k in keys if k in cache},
+            hashes=lambda ids: {i: landed[i] for i in ids if i in landed},
+        )
+
 
 POI_HASHED_FIELDS = (
     "latitude",
@@ -124,14 +147,23 @@ class Enricher:
     def __init__(
         self,
         config: GeocodingConfig,
-        cache: dict[str, GeocodedPoint],
-        landed_hashes: dict[tuple[str, str], str],
+        cache: Mapping[str, GeocodedPoint] | None = None,
+        landed_hashes: Mapping[PoiId, str] | None = None,
         providers: dict[str, Any] | None = None,
+        known: Known | None = None,
     ):
+        """``known`` reads the warehouse chunk by chunk; else ``cache`` and
+        ``landed_hashes`` are the whole of it, in memory."""
         self.config = config
-        self.cache = cache
-        self.landed_hashes = landed_hashes
+        self._known = known or Known.in_memory(cache or {}, landed_hashes or {})
+        self.cache: dict[str, GeocodedPoint] = {}  # the current chunk's entries
+        self._asked: set[str] = set()  # keys the current chunk's cache was read for
+        self.landed_hashes: dict[PoiId, str] = {}  # the current chunk's POIs
         self._providers = providers or {}
+        # Every key looked up this run, so that a place shared by POIs of several chunks is
+        # counted once and never asked of a provider twice. Its answer stays in `_resolved`
+        # until :meth:`landed` says the chunk is in the warehouse; later chunks read it back.
+        self._seen: set[str] = set()
         self._resolved: dict[str, GeocodedPoint] = {}
         self._chunk_keys: list[str] = []  # resolved while composing the current chunk
         self.fresh: dict[str, GeocodedPoint] = {}
@@ -166,8 +198,16 @@ class Enricher:
     def _stats(self, name: str) -> ProviderStats:
         return self.stats.setdefault(name, ProviderStats(name))
 
+    def _stored(self, key: str) -> GeocodedPoint | None:
+        """The warehouse's entry for ``key``: read with the chunk's, else alone (a key
+        :meth:`_candidate_keys` did not foresee costs one query, never a provider call)."""
+        if key not in self._asked:
+            self._asked.add(key)
+            self.cache.update(self._known.points([key]))
+        return self.cache.get(key)
+
     def _cached(self, key: str, provider: str) -> GeocodedPoint | None:
-        hit = self.cache.get(key)
+        hit = self._stored(key)
         if hit is None or not hit.usable:
             return None
         if provider == "offline" and hit.provider_version != self.provider("offline").version:
@@ -177,6 +217,14 @@ class Enricher:
     def _lookup(self, provider: str, key: str, fetch: Callable[[], GeocodedPoint]) -> GeocodedPoint:
         if key in self._resolved:
             return self._resolved[key]
+        if key in self._seen:
+            # Answered for a chunk landed since (failures included: the run's own answer,
+            # not retried before the next run), read back with this chunk's entries.
+            earlier = self._stored(key)
+            if earlier is not None:
+                self._resolved[key] = earlier
+                return earlier
+        self._seen.add(key)
         stats = self._stats(provider)
         stats.seen += 1
         point = self._cached(key, provider)
@@ -238,7 +286,7 @@ class Enricher:
             if poi.has_coordinates:
                 assert poi.latitude is not None and poi.longitude is not None
                 key = point_key("offline", poi.latitude, poi.longitude)
-                if key in wanted or key in self._resolved:
+                if key in wanted or key in self._seen:
                     continue
                 if self._cached(key, "offline") is None:
                     wanted[key] = (poi.latitude, poi.longitude)
@@ -247,6 +295,28 @@ class Enricher:
             self._prefetched.update(zip(wanted, results, strict=True))
 
     # --- planning ---------------------------------------------------------------------
+    def _candidate_keys(self, poi: PoiInput) -> list[str]:
+        """Every cache key :meth:`_steps` may look up for ``poi`` (in ``auto``, which online
+        step runs depends on the offline answer: all are read, a few too many)."""
+        mode = self.config.provider
+        names = {"auto": ("offline", "geoplateforme", "nominatim"), "none": ()}.get(mode, (mode,))
+        if poi.has_coordinates:
+            assert poi.latitude is not None and poi.longitude is not None
+            return [point_key(name, poi.latitude, poi.longitude) for name in names]
+        query, worldwide = poi.query(), poi.query(with_country=True)
+        return [
+            query_key(name, worldwide if name == "nominatim" else query)
+            for name in names
+            if (worldwide if name == "nominatim" else query)
+        ]
+
+    def _read_known(self, pois: list[PoiInput]) -> None:
+        """The cache entries and landed hashes of this chunk's POIs, in place of the last's."""
+        keys = list(dict.fromkeys(k for poi in pois for k in self._candidate_keys(poi)))
+        self.cache = self._known.points(keys)
+        self._asked = set(keys)
+        self.landed_hashes = self._known.hashes([(p.source, p.original_id) for p in pois])
+
     def _steps(self, poi: PoiInput) -> list[GeocodedPoint]:
         mode = self.config.provider
         coords = poi.has_coordinates
@@ -368,15 +438,19 @@ class Enricher:
             name, region_code, region_name = self._gazetteer.departments[row["department_code"]]
             row.update(department_name=name, region_code=region_code, region_name=region_name)
 
-    def chunks(self, pois: Iterable[PoiInput], size: int = CHUNK_POIS) -> Iterator[EnrichmentChunk]:
-        """The rows of ``size`` POIs at a time (changed POI rows, new cache entries); the
-        counts (``pois_seen``, ``statuses``, ``stats``) are complete once it is exhausted."""
-        pois = list(pois)
+    def chunks(
+        self, pois: Iterable[PoiInput], size: int | None = None, total: int | None = None
+    ) -> Iterator[EnrichmentChunk]:
+        """The rows of ``size`` (CHUNK_POIS) POIs at a time (changed POI rows, new cache
+        entries), the POIs read as they come; the counts (``pois_seen``, ``statuses``,
+        ``stats``) are complete once it is exhausted. ``total``: the POIs to expect (the
+        progress bar's)."""
         online = self.config.provider not in ("offline", "none")
-        bar = tqdm(total=len(pois), desc="geocoding", unit="poi", disable=None if online else True)
+        bar = tqdm(total=total, desc="geocoding", unit="poi", disable=None if online else True)
+        stream = iter(pois)
         try:
-            for start in range(0, len(pois), size):
-                part = pois[start : start + size]
+            while part := list(itertools.islice(stream, size or CHUNK_POIS)):
+                self._read_known(part)
                 if self.config.provider in ("offline", "auto"):
                     self._prefetch_offline(part)
                 rows = [row for poi in part if (row := self._row(poi)) is not None]
@@ -389,6 +463,13 @@ class Enricher:
             bar.close()
         for name, provider in self._providers.items():
             self._stats(name).requests = provider.requests
+
+    def landed(self) -> None:
+        """The chunks handed on so far are in the warehouse (their cache entries too): a
+        later POI at one of their places reads the answer back instead of this run holding
+        every answer (memory flat in the catalogue's size)."""
+        self._resolved.clear()
+        self._chunk_keys.clear()
 
     def _slim_resolved(self) -> None:
         """Points resolved by a chunk already landed are kept for later POIs at the same

@@ -69,3 +69,18 @@ def _rewrite_equipments(warehouse: Warehouse, order: str) -> None:
         conn.execute("delete from raw_data_es.equipments")
         conn.execute("insert into raw_data_es.equipments select * from shuffled")
         conn.execute("drop table shuffled")
+
+
+def test_installations_read_a_few_equipments_a_page_are_those_of_one_read(
+    api: ExploreHandle, warehouse_env: dict[str, str]
+) -> None:
+    """The equipments are read a page at a time: an installation whose equipments a page
+    boundary cuts is still one POI, with the mean point of all its equipments."""
+    api.set_records(load_snapshot())
+    run_sync()
+    warehouse = current_warehouse()
+    whole = list(read_installations(warehouse, page=100_000))
+    assert len(whole) == 125
+    assert max(_equipment_counts(warehouse).values()) >= 3  # cut by pages of 2
+    for page in (2, 7):
+        assert list(read_installations(warehouse, page=page)) == whole, page

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import closing
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
-from ingestion.geocoding import run_geocoding
+from ingestion.geocoding import engine, helpers, run_geocoding
 from ingestion.geocoding.__main__ import main
+from ingestion.geocoding.config import GeocodingConfig
+from ingestion.geocoding.engine import Enricher
 from ingestion.geocoding.gazetteer import Gazetteer
 from ingestion.warehouse import current_warehouse
 from tests.geocoding.events import EVENTS, event, land_events
@@ -252,3 +256,65 @@ def test_a_run_without_events_still_creates_the_tables(
     for table in ("poi_locations", "geocoded_points", "geocoding_runs"):
         assert "geocoded_at" in columns(table) or "run_id" in columns(table), table
     assert query("select count(*) as n from raw_geocoding.poi_locations") == [{"n": 0}]
+
+
+def test_a_run_chunk_by_chunk_lands_the_rows_of_one_pass_and_asks_each_place_once(
+    warehouse_env: dict[str, str],
+    gazetteer: Gazetteer,
+    online_env: HTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The catalogue is read two events a page and geocoded two a chunk, each chunk landed
+    before the next reads the cache: the rows and counts are those of one pass over all
+    POIs, and a place shared by POIs of several chunks is asked once, a failed one too."""
+    monkeypatch.setattr(helpers, "PAGE_ROWS", 2)
+    monkeypatch.setattr(engine, "CHUNK_POIS", 2)
+    monkeypatch.setenv("GEOCODING_MAX_RETRIES", "0")
+
+    def reverse(request: Request) -> Response:
+        if request.args["lat"].startswith("41.9"):  # Ajaccio: the service fails there
+            return Response("", status=502)
+        return Response(json.dumps(EIFFEL_REVERSE), content_type="application/json")
+
+    online_env.expect_request("/geocodage/reverse").respond_with_handler(reverse)
+    paris, ajaccio = (48.8584, 2.2945), (41.9192, 8.7386)
+    # by id, chunks of two: [a1, a2] [b1, b2] [c1, c2]; Paris and Ajaccio in all three
+    land_events(
+        [
+            event("a1", *paris, department="Paris"),
+            event("a2", *ajaccio, department="Corse-du-Sud"),
+            event("b1", *ajaccio, department="Corse-du-Sud"),
+            event("b2", *paris, department="Paris"),
+            event("c1", *paris, department="Paris"),
+            event("c2", *ajaccio, department="Corse-du-Sud"),
+        ]
+    )
+
+    def asked() -> list[tuple[str, str]]:
+        return sorted((r.path, r.args["lat"]) for r, _ in online_env.log)
+
+    summary = run_geocoding("auto")
+    assert asked() == [("/geocodage/reverse", "41.9192"), ("/geocodage/reverse", "48.8584")]
+    landed = {r["original_id"]: r["row_hash"] for r in locations().values()}
+    cached = query("select point_key, status from raw_geocoding.geocoded_points")
+
+    online_env.clear_log()
+    pois = list(helpers.read_events(current_warehouse()))
+    one_pass = Enricher(GeocodingConfig.from_env().with_provider("auto")).run(pois)
+    assert len(asked()) == 2  # the same two questions, in one chunk
+    assert landed == {r["original_id"]: r["row_hash"] for r in one_pass.poi_rows}
+    assert sorted((r["point_key"], r["status"]) for r in cached) == sorted(
+        (p["point_key"], p["status"]) for p in one_pass.point_rows
+    )
+    assert (summary.result.pois_seen, summary.result.statuses) == (6, one_pass.statuses)
+    assert summary.result.stats == one_pass.stats  # seen 2 per provider, failed 1, requests
+    assert summary.result.stats["geoplateforme"].failed == 1
+    assert {r["reason"] for r in locations().values() if r["original_id"] in ("a2", "b1")} == {
+        "http_5xx"
+    }
+
+    online_env.clear_log()
+    again = run_geocoding("auto")
+    # the next run asks again only what failed, once; nothing else moved
+    assert asked() == [("/geocodage/reverse", "41.9192")]
+    assert again.result.pois_changed == 0
