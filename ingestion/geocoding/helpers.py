@@ -18,10 +18,9 @@ from ingestion.geocoding.columns import POINT_COLUMNS
 from ingestion.geocoding.engine import CHUNK_POIS, Known, PoiId, PoiInput
 from ingestion.geocoding.result import GeocodedPoint
 from ingestion.warehouse import Warehouse
-from ingestion.warehouse_reader import Row, WarehouseReader
+from ingestion.warehouse_reader import Row, keyset_pages
 
 PAGE_ROWS = CHUNK_POIS  # rows of a source table read by one query
-SEPARATOR = "\x1f"  # between the keys sent as one parameter (see `_select_in`)
 
 EVENT_COLUMNS = (
     "id",
@@ -48,16 +47,6 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _projection(reader: WarehouseReader, schema: str, table: str, wanted: Sequence[str]) -> str:
-    """``SELECT <wanted> FROM schema.table``, NULL for a column not landed yet; "" when the
-    table is not landed yet."""
-    present = set(reader.columns(schema, table))
-    if not present:
-        return ""
-    select = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in wanted)
-    return f'SELECT {select} FROM "{schema}"."{table}"'
-
-
 def _pages(
     warehouse: Warehouse,
     schema: str,
@@ -71,20 +60,12 @@ def _pages(
     its chunks between two pages, and while another connection stays open DuckDB keeps
     every row landed in memory (``duckdb_memory()``'s ``IN_MEMORY_TABLE``, 170 MB after
     80,000 POIs), so the step's memory grew with the catalogue again."""
-    order = ", ".join(f'"{c}"' for c in key)
-    after: list[Any] = []
-    while True:
+
+    def read_page(after: list[Any]) -> list[Row]:
         with warehouse.reader() as reader:
-            projection = _projection(reader, schema, table, wanted)
-            if not projection:
-                return
-            where = f" WHERE ({order}) > ({', '.join(['%s'] * len(key))})" if after else ""
-            page = reader.records(f"{projection}{where} ORDER BY {order} LIMIT {int(size)}", *after)
-        if page:
-            yield page
-        if len(page) < size:
-            return
-        after = [page[-1][c] for c in key]
+            return reader.page(schema, table, wanted, key, after, size)
+
+    return keyset_pages(read_page, key, size)
 
 
 def read_events(
@@ -188,22 +169,9 @@ def _gazetteer_lookups(
 def _select_in(
     warehouse: Warehouse, table: str, wanted: Sequence[str], key: str, values: Iterable[str]
 ) -> list[Row]:
-    """The ``wanted`` columns of the rows of ``raw_geocoding.<table>`` whose ``key`` is one
-    of ``values``.
-
-    The values go as one text parameter, split by the warehouse: DuckDB binds a Python
-    parameter in about 0.1 ms, so a chunk's 10,000 keys as 10,000 parameters
-    (``select_keys``) took over a second. SEPARATOR, U+001F, is in no key (point keys are
-    folded to ASCII letters and digits; ids are the sources' own)."""
-    values = [v for v in values if SEPARATOR not in v]
+    """The rows of ``raw_geocoding.<table>`` whose ``key`` is one of ``values``."""
     with warehouse.reader() as reader:
-        projection = _projection(reader, settings.DATASET_NAME, table, wanted)
-        if not projection or not values:
-            return []
-        return reader.records(
-            f'{projection} WHERE "{key}" IN (SELECT unnest(string_to_array(%s, chr(31))))',
-            SEPARATOR.join(values),
-        )
+        return reader.select_keys(settings.DATASET_NAME, table, wanted, key, values)
 
 
 def read_cache(warehouse: Warehouse, keys: Iterable[str]) -> dict[str, GeocodedPoint]:

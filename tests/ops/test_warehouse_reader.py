@@ -36,3 +36,10 @@ def test_a_last_page_exactly_full_ends_the_read(landed: None) -> None:
     with current_warehouse().reader() as reader:
         pages = list(reader.pages("raw_demo", "items", ["grp", "id"], ["grp", "id"], 5))
     assert [len(page) for page in pages] == [5, 5, 5, 5, 5]
+
+
+def test_select_keys_reads_the_rows_of_many_keys_in_one_query(landed: None) -> None:
+    wanted = ["a-3", "b-11", "absent", *(f"x-{i}" for i in range(5_000))]
+    with current_warehouse().reader() as reader:
+        rows = reader.select_keys("raw_demo", "items", ["grp", "id", "label"], "label", wanted)
+    assert sorted(row["label"] for row in rows) == ["a-3", "b-11"]
