@@ -23,7 +23,7 @@ _MAX_DEPTH = 3
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per event of the catalogue: no __dict__
 class SitemapEntry:
     slug: str
     url: str  # where to fetch it (on the base URL)
