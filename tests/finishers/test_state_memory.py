@@ -16,6 +16,7 @@ from typing import Any
 
 import psutil
 import pytest
+from lxml import etree
 
 from ingestion.finishers.crawl import run_crawl
 from ingestion.finishers.crawl_state import EVENT_STATE_FIELDS, EventState, load_state
@@ -23,7 +24,7 @@ from ingestion.finishers.memory import release_free_memory
 from ingestion.finishers.plan import plan_night
 from ingestion.finishers.refresh_policy import PageState, RefreshPolicy
 from ingestion.finishers.settings import DATASET_NAME
-from ingestion.finishers.sitemap import SitemapEntry
+from ingestion.finishers.sitemap import SitemapEntry, parse_sitemap
 from ingestion.finishers.snapshot.build_snapshot import SITE_DIR, SITE_NIGHT2_DIR
 from ingestion.finishers.snapshot.server import serve_site
 from ingestion.warehouse import current_warehouse
@@ -131,3 +132,50 @@ def test_a_landed_batchs_memory_goes_back_to_the_system() -> None:
     release_free_memory()
     assert process.memory_info().rss < freed - 100 * 2**20
     assert len(state) == 2_000
+
+
+def _whole_tree_items(xml: bytes) -> tuple[str, list[tuple[str, str | None]]]:
+    """The site map read as one tree, as the crawler read it before it streamed."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    root = etree.fromstring(xml, parser)
+    items = []
+    for node in root:
+        if not isinstance(node.tag, str) or node.tag.rsplit("}", 1)[-1] not in ("url", "sitemap"):
+            continue
+        loc = lastmod = None
+        for child in node:
+            name = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+            if name == "loc":
+                loc = (child.text or "").strip()
+            elif name == "lastmod":
+                lastmod = (child.text or "").strip() or None
+        if loc:
+            items.append((loc, lastmod))
+    return root.tag.rsplit("}", 1)[-1], items
+
+
+def test_the_streamed_site_map_reads_the_same_items() -> None:
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    urls = "".join(
+        f"<url><loc> https://www.finishers.com/course/e{i} </loc>"
+        + (f"<lastmod>2026-11-{i % 28 + 1:02d}</lastmod>" if i % 3 else "<lastmod> </lastmod>")
+        + '<xhtml:link xmlns:xhtml="http://www.w3.org/1999/xhtml" rel="alternate" href="x"/>'
+        + "</url><!-- between -->"
+        for i in range(5_000)
+    )
+    odd = "<url><loc></loc></url><other><url><loc>https://x/course/nested</loc></url></other>"
+    sitemaps = [
+        f"<urlset {ns}>{urls}{odd}</urlset>".encode(),
+        b"<sitemapindex><sitemap><loc>https://x/s1.xml</loc></sitemap></sitemapindex>",
+        b"<urlset/>",
+        (SITE_DIR / "sitemap" / "events.xml").read_bytes(),
+    ]
+    for xml in sitemaps:
+        assert parse_sitemap(xml) == _whole_tree_items(xml)
+    assert len(parse_sitemap(sitemaps[0])[1]) == 5_000  # nested and empty <loc> left out
+    for broken in (b"", b"<urlset><url>", b"not xml"):  # the same error, the reject's detail
+        with pytest.raises(etree.XMLSyntaxError) as streamed:
+            parse_sitemap(broken)
+        with pytest.raises(etree.XMLSyntaxError) as whole:
+            _whole_tree_items(broken)
+        assert str(streamed.value) == str(whole.value)
