@@ -25,6 +25,7 @@ from .crawl_state import (
     read_events,
 )
 from .errors import CrawlError
+from .memory import release_free_memory
 from .outcome import Outcome, Row
 from .source import finishers_source
 
@@ -127,6 +128,9 @@ class Lander:
         landing, self._landing = self._landing, None
         if landing is not None:
             landing.result()
+            # the landed batch is freed: its pages back to the system, or the RSS grows
+            # with every batch (memory.py)
+            release_free_memory()
 
     def drop_changes(self) -> None:
         """Forget what the batch would change (a guard tripped); rejects and site maps stay."""

@@ -42,7 +42,7 @@ PageState = row_type("PageState", PAGE_COLUMNS, frozen=True, is_listed=True)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC).date()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per due page of the night: no __dict__
 class Decision:
     action: Action
     why: str
@@ -50,6 +50,14 @@ class Decision:
     rank: Rank = Rank.RECHECK
     value: float = 0.0  # expected value of a re-check (priority among RECHECK pages)
 
+
+# The decisions that carry nothing of their page, shared by all (a first crawl has one
+# per event of the catalogue).
+NEW = Decision(Action.FETCH, "new", "new", Rank.NEW, 1.0)
+RETRY = Decision(Action.CHECK, "retry after failure", "retry failed", Rank.RETRY)
+REFRESH_ALL = Decision(Action.CHECK, "refresh all", "refresh all", Rank.RECHECK, 1.0)
+LASTMOD_NOT_NEWER = Decision(Action.SKIP, "site-map lastmod not newer than last check", "lastmod")
+FRESH = Decision(Action.SKIP, "checked recently", "fresh")
 
 EventDates = tuple[date | None, date | None]
 NO_DATES: EventDates = (None, None)
@@ -105,7 +113,7 @@ class RefreshPolicy:
     ) -> Decision:
         """What to do with one site-map entry tonight; ``dates``: its event's start and end."""
         if state is None:
-            return Decision(Action.FETCH, "new", "new", Rank.NEW, 1.0)
+            return NEW
         if state.last_outcome == "gone":
             if waited(state.last_attempt_at, now, settings.BACKOFF_MAX_NIGHTS):
                 return Decision(
@@ -123,11 +131,11 @@ class RefreshPolicy:
             )
             if not waited(state.last_attempt_at, now, nights):
                 return Decision(Action.SKIP, f"backing off ({nights} nights)", "backoff")
-            return Decision(Action.CHECK, "retry after failure", "retry failed", Rank.RETRY)
+            return RETRY
         if state.last_outcome == "failed":
-            return Decision(Action.CHECK, "retry after failure", "retry failed", Rank.RETRY)
+            return RETRY
         if self.refresh_all:
-            return Decision(Action.CHECK, "refresh all", "refresh all", Rank.RECHECK, 1.0)
+            return REFRESH_ALL
         if not state.is_listed:
             return Decision(Action.CHECK, "back in the site map", "relisted", Rank.RELISTED)
         if state.last_checked_at is None:
@@ -154,10 +162,10 @@ class RefreshPolicy:
                     Action.CHECK, "safety re-check (lastmod unchanged)", "safety re-check",
                     Rank.RECHECK, value,
                 )  # fmt: skip
-            return Decision(Action.SKIP, "site-map lastmod not newer than last check", "lastmod")
+            return LASTMOD_NOT_NEWER
         interval = recheck_interval(rate, *dates, now)
         if not waited(state.last_checked_at, now, interval.nights):
-            return Decision(Action.SKIP, "checked recently", "fresh")
+            return FRESH
         why = f"due: {interval.reason} ({interval.nights} nights)"
         return Decision(Action.CHECK, why, f"due: {interval.reason}", Rank.RECHECK, value)
 
