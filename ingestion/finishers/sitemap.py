@@ -125,20 +125,24 @@ def _stream_items(xml: bytes) -> tuple[str, list[tuple[str, str | None]]]:
         depth -= 1
         if depth != 1:  # only the root's children are items (their own children are read)
             continue
-        if _local(node.tag) in ("url", "sitemap"):
-            loc = lastmod = None
-            for child in node:
-                name = _local(child.tag)
-                if name == "loc":
-                    loc = (child.text or "").strip()
-                elif name == "lastmod":
-                    lastmod = (child.text or "").strip() or None
-            if loc:
-                items.append((loc, lastmod))
+        if _local(node.tag) in ("url", "sitemap") and (item := sitemap_item(node))[0]:
+            items.append(item)
         node.clear()
         while node.getprevious() is not None:  # the items read before it, too
             del node.getparent()[0]
     return kind, items
+
+
+def sitemap_item(node: Any) -> tuple[str, str | None]:
+    """A ``<url>`` or ``<sitemap>`` element's ``<loc>`` (blank: "") and ``<lastmod>``."""
+    loc, lastmod = "", None
+    for child in node:
+        name = _local(child.tag)
+        if name == "loc":
+            loc = (child.text or "").strip()
+        elif name == "lastmod":
+            lastmod = (child.text or "").strip() or None
+    return loc, lastmod
 
 
 def _reuse(known: KnownSitemap) -> tuple[str, list[tuple[str, str | None]]] | None:

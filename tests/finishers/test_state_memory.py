@@ -24,7 +24,7 @@ from ingestion.finishers.memory import release_free_memory
 from ingestion.finishers.plan import plan_night
 from ingestion.finishers.refresh_policy import PageState, RefreshPolicy
 from ingestion.finishers.settings import DATASET_NAME
-from ingestion.finishers.sitemap import SitemapEntry, parse_sitemap
+from ingestion.finishers.sitemap import SitemapEntry, parse_sitemap, sitemap_item
 from ingestion.finishers.snapshot.build_snapshot import SITE_DIR, SITE_NIGHT2_DIR
 from ingestion.finishers.snapshot.server import serve_site
 from ingestion.warehouse import current_warehouse
@@ -142,13 +142,7 @@ def _whole_tree_items(xml: bytes) -> tuple[str, list[tuple[str, str | None]]]:
     for node in root:
         if not isinstance(node.tag, str) or node.tag.rsplit("}", 1)[-1] not in ("url", "sitemap"):
             continue
-        loc = lastmod = None
-        for child in node:
-            name = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
-            if name == "loc":
-                loc = (child.text or "").strip()
-            elif name == "lastmod":
-                lastmod = (child.text or "").strip() or None
+        loc, lastmod = sitemap_item(node)  # one element read the same way: the walk differs
         if loc:
             items.append((loc, lastmod))
     return root.tag.rsplit("}", 1)[-1], items
