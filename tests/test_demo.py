@@ -115,6 +115,10 @@ def test_docs_site_boots_in_a_browser(demo: Demo, page) -> None:
     # Text the docs app renders from the project's overview block (not the raw JSON).
     expect(page.get_by_role("heading", name="Bouge warehouse")).to_be_visible(timeout=30_000)
     assert "MANIFEST.JSON" not in page.inner_text("body")
+    # The flow a reader follows names every source and what a night rebuilds.
+    flow = page.get_by_text("the models the marts read are incremental tables")
+    expect(flow).to_be_visible()
+    expect(page.get_by_text("raw_data_es").first).to_be_visible()
 
     # The lineage graph, opened with its button: drawn, from the raw tables to the marts.
     page.get_by_title("View Lineage Graph").click()
