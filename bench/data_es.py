@@ -3,13 +3,15 @@
     python -m bench.data_es [--n 334000] [--warehouses duckdb,postgres] [--out FILE]
 
 Steps, each timed: the bundled finishers.com snapshot crawled (so both sources are
-there for dbt; ``--finishers N``: N events of the synthetic site, two nights), the
+there for dbt; ``--finishers N``: N events of the synthetic site, three nights), the
 Explore server (its own process, the synthetic generator of
 ``ingestion.data_es.snapshot.synthetic``: 101 departments, one above the 10,000 window)
 → full read (``auto``'s first run: the parquet export through Arrow; wall, records/s,
 requests, peak RSS of the reading process) → offline
 geocoding → ``dbt build`` (full) → night 2 with 1 % changed: delta read (requests,
-rows, wall) → geocoding → ``dbt build`` (incremental). Peak RSS is measured in a child
+rows, wall) → geocoding → ``dbt build`` (incremental) → night 3, another 1 %, the same
+way (a steady night: night 2's build also re-reads the tail of the bulk first load).
+Peak RSS is measured in a child
 process per step (``resource.getrusage`` of the child). Results: JSON to stdout / --out.
 """
 
@@ -42,10 +44,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(n: int, changed: float = 0.0):
+def serve(n: int, changed: float = 0.0, night: int = 2):
+    """The synthetic set at ``night``: each night from 2 changes another ``changed`` share."""
     port = _free_port()
     args = [PYTHON, "-m", "ingestion.data_es.snapshot.server", "--port", str(port),
-            "--synthetic", str(n), "--changed", str(changed)]  # fmt: skip
+            "--synthetic", str(n), "--changed", str(changed), "--night", str(night)]  # fmt: skip
     proc = subprocess.Popen(args, cwd=REPO_ROOT, stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
     proc.stderr.readline()  # "Data ES on ..." once the set is generated and served
@@ -173,11 +176,11 @@ def warehouse(kind: str, work: Path) -> dict[str, str]:
 
 def crawl_synthetic(site: Any, night: int, env: dict[str, str], work: Path) -> dict[str, Any]:
     """Night ``night`` of the synthetic finishers.com (``bench.catalogue``), crawled as
-    ``python -m bench`` does (the next night 24 h later on the crawler's clock)."""
+    ``python -m bench`` does (each night 24 h after the previous on the crawler's clock)."""
     from bench.runner import run_child
 
     site.night(night)
-    params = {"base_url": site.base_url, "clock_offset_hours": 24 if night == 2 else 0}
+    params = {"base_url": site.base_url, "clock_offset_hours": 24 * (night - 1)}
     done = run_child("crawl", params, env, work)
     kept = {key: done[key] for key in ("status", "reason", "wall_s", "peak_rss_mb") if key in done}
     return {**kept, "summary": done.get("metrics", {}).get("summary", {})}
@@ -188,7 +191,7 @@ def run(
 ) -> dict[str, Any]:
     """Both sources in one warehouse: the bundled finishers.com snapshot (45 events), or
     ``finishers`` events of the synthetic site (1 % changed, 0.5 % removed and new on
-    night 2), and ``n`` Data ES equipments (1 % changed on night 2)."""
+    nights 2 and 3), and ``n`` Data ES equipments (1 % changed on nights 2 and 3)."""
     work.mkdir(parents=True, exist_ok=True)
     env = warehouse(kind, work)
     result: dict[str, Any] = {"n": n, "finishers": finishers or 45, "warehouse": kind}
@@ -235,17 +238,48 @@ def _run_nights(
     result["dbt_incremental_share"] = round(incremental["wall_s"] / full["wall_s"], 2)
     result["dbt_incremental_share_of_run"] = round(incremental["elapsed_s"] / full["elapsed_s"], 2)
     result["night"] = night_summary(result)
+    _steady_night(n, env, work, overlap_hours, site, result)
+
+
+def _steady_night(
+    n: int,
+    env: dict[str, str],
+    work: Path,
+    overlap_hours: float,
+    site: Any,
+    result: dict[str, Any],
+) -> None:
+    """Night 3, another 1 % changed: a night like every later one. Night 2's build also
+    re-reads the last load of the first, bulk one (the cutoff is its newest row, ``>=``,
+    less the overlap), a few thousand rows a steady night does not have."""
+    previous_build = time.monotonic()
+    steady: dict[str, Any] = {}
+    if site is not None:
+        steady["crawl_finishers_night3"] = crawl_synthetic(site, 3, env, work)
+    with serve(n, changed=0.01, night=3) as url:
+        env["SOURCES__DATA_ES__BASE_URL"] = url
+        steady["delta_read"] = child("sync", env, "delta")
+    steady["geocode_delta"] = child("geocode", env)
+    night_s = time.monotonic() - previous_build
+    steady["dbt_incremental"] = dbt_build(env, work, False, overlap_hours, night_s, True)
+    full, incremental = result["dbt_full"], steady["dbt_incremental"]
+    steady["dbt_incremental_share"] = round(incremental["wall_s"] / full["wall_s"], 2)
+    steady["dbt_incremental_share_of_run"] = round(incremental["elapsed_s"] / full["elapsed_s"], 2)
+    steady["night"] = night_summary(steady, crawl_key="crawl_finishers_night3")
+    result["steady_night"] = steady
 
 
 def night_summary(
-    result: dict[str, Any], crawl_delay_s: float = DEFAULT_CRAWL_DELAY_S
+    result: dict[str, Any],
+    crawl_delay_s: float = DEFAULT_CRAWL_DELAY_S,
+    crawl_key: str = "crawl_finishers_night2",
 ) -> dict[str, Any]:
     """Night 2 end to end, in the nightly's order: each step's wall and its share. The
     crawl's requests are spaced by the production crawl delay (virtual time: the local
     site answers at once, so its wall is the crawler's own work, plus the delay per
     request); Data ES has no delay between calls, its wall is as measured."""
     steps: dict[str, float] = {}
-    crawl = result.get("crawl_finishers_night2")
+    crawl = result.get(crawl_key)
     requests = crawl["summary"]["requests"] if crawl else 0
     if crawl:
         steps["crawl (delay modelled)"] = round(crawl["wall_s"] + requests * crawl_delay_s, 1)
@@ -281,7 +315,7 @@ def main(argv: list[str] | None = None) -> None:
         type=int,
         default=0,
         help="also crawl this many events of the synthetic finishers.com (bench.catalogue) "
-        "into the same warehouse, two nights (default 0: the bundled 45-event snapshot)",
+        "into the same warehouse, three nights (default 0: the bundled 45-event snapshot)",
     )
     args = parser.parse_args(argv)
     results = [

@@ -12,7 +12,7 @@ from ingestion.data_es.helpers import DataEsError
 from ingestion.data_es.parsing import RecordRejected, parse_record
 from ingestion.data_es.snapshot import load_snapshot
 from ingestion.data_es.snapshot.server import ExploreHandle, serve_explore
-from ingestion.data_es.snapshot.synthetic import synthetic_department
+from ingestion.data_es.snapshot.synthetic import synthetic_department, synthetic_night
 from ingestion.data_es.sync import run_sync
 from tests.dbt.helpers import query
 
@@ -219,3 +219,30 @@ def test_a_week_after_the_last_full_read_auto_reconciles_and_unlists_what_vanish
     assert _count("select count(*) from raw_data_es.equipments where is_listed") == VALID - 1
     runs = query("select mode from raw_data_es.ingest_runs order by started_at")
     assert [m for (m,) in runs] == modes
+
+
+def test_each_synthetic_night_changes_other_records_and_a_delta_lands_only_them(
+    duckdb_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmark's nights (bench.data_es: nights 2 and 3 of the full-size set): a night
+    changes another 1 % of the equipments, and the delta read of that night finds those."""
+    nights = {night: synthetic_night(3_000, 0.01, night) for night in (1, 2, 3)}
+    changed = {
+        night: {
+            now["equip_numero"]
+            for before, now in zip(nights[night - 1], nights[night], strict=True)
+            if before != now
+        }
+        for night in (2, 3)
+    }
+    assert len(changed[2]) == len(changed[3]) == 30
+    assert not changed[2] & changed[3]
+    with serve_explore(nights[1]) as api:
+        monkeypatch.setenv("SOURCES__DATA_ES__BASE_URL", api.base_url)
+        assert run_sync("full").new > 2_900
+        for night in (2, 3):
+            api.set_records(nights[night])
+            delta = run_sync("delta")
+            assert (delta.mode, delta.new, delta.changed) == ("delta", 0, 30)
+    renamed = query("select count(*) from raw_data_es.equipments where equip_nom like '%(rénové)'")
+    assert renamed == [(60,)]

@@ -381,14 +381,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--night2", action="store_true", help="serve the next night's snapshot")
     parser.add_argument("--quota", type=int, help="calls allowed before answering 429")
     parser.add_argument("--synthetic", type=int, help="serve N synthetic records instead")
-    parser.add_argument("--changed", type=float, default=0.0, help="share changed (night 2)")
+    parser.add_argument("--changed", type=float, default=0.0, help="share changed each night")
+    parser.add_argument(
+        "--night", type=int, default=2, help="with --changed: the nights 2..NIGHT applied"
+    )
     args = parser.parse_args(argv)
     if args.synthetic:
-        from ingestion.data_es.snapshot.synthetic import night_with_changes, synthetic_dataset
+        from ingestion.data_es.snapshot.synthetic import synthetic_night
 
-        records = synthetic_dataset(args.synthetic)
-        if args.changed:
-            night_with_changes(records, args.changed)
+        records = synthetic_night(args.synthetic, args.changed, args.night)
     else:
         records = load_snapshot(night2=args.night2)
     with serve_explore(records, args.port) as api:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 from .build_snapshot import TYPES
@@ -101,12 +102,25 @@ def synthetic_dataset(n: int = 334_000, big_department: str = "13", seed: int = 
     return records
 
 
-def night_with_changes(records: list[dict], share: float = 0.01, day: str = "2026-11-30") -> int:
-    """Change ``share`` of the records in place (name and maj date); return how many."""
+def night_with_changes(
+    records: list[dict], share: float = 0.01, day: str = "2026-11-30", offset: int = 0
+) -> int:
+    """Change ``share`` of the records in place (name and maj date); return how many.
+    ``offset`` picks another set of the same size (a later night changes other records)."""
     step = max(1, round(1 / share))
     changed = 0
-    for record in records[::step]:
+    for record in records[offset % step :: step]:
         record["equip_nom"] = f"{record['equip_nom']} (rénové)"
         record["equip_maj_date"] = day
         changed += 1
     return changed
+
+
+def synthetic_night(n: int, changed: float, night: int) -> list[dict]:
+    """The full-size set (``synthetic_dataset``) at ``night``: each night from 2 changes
+    another ``changed`` share of the records, dated that night (night 2: 2026-11-30)."""
+    records = synthetic_dataset(n)
+    for later in range(2, night + 1) if changed else ():
+        day = (date(2026, 11, 28) + timedelta(days=later)).isoformat()
+        night_with_changes(records, changed, day, offset=later - 2)
+    return records
