@@ -223,50 +223,43 @@ def _run_nights(
     result["full_read"]["records_per_s"] = round(n / result["full_read"]["wall_s"])
     result["geocode_full"] = child("geocode", env)
     result["dbt_full"] = dbt_build(env, work, True, overlap_hours, warm_parse=True)
-    previous_build = time.monotonic()
-    if site is not None:
-        result["crawl_finishers_night2"] = crawl_synthetic(site, 2, env, work)
-    with serve(n, changed=0.01) as url:
-        env["SOURCES__DATA_ES__BASE_URL"] = url
-        result["delta_read"] = child("sync", env, "delta")
-    result["geocode_delta"] = child("geocode", env)
-    # The nightly's data tests read one night of rows (24 h + the overlap, in
-    # dbt_project.yml); the bench's night is the time since the full build.
-    night_s = time.monotonic() - previous_build
-    result["dbt_incremental"] = dbt_build(env, work, False, overlap_hours, night_s, True)
-    full, incremental = result["dbt_full"], result["dbt_incremental"]
-    result["dbt_incremental_share"] = round(incremental["wall_s"] / full["wall_s"], 2)
-    result["dbt_incremental_share_of_run"] = round(incremental["elapsed_s"] / full["elapsed_s"], 2)
-    result["night"] = night_summary(result)
-    _steady_night(n, env, work, overlap_hours, site, result)
+    # Night 2 re-reads the last load of the first, bulk night too (the cutoff is its
+    # newest row, ``>=``, less the overlap): a few thousand rows a steady night does not
+    # have. Night 3, another 1 % changed, is a night like every later one.
+    result.update(_incremental_night(2, n, env, work, overlap_hours, site, result["dbt_full"]))
+    steady = _incremental_night(3, n, env, work, overlap_hours, site, result["dbt_full"])
+    result["steady_night"] = steady
 
 
-def _steady_night(
+def _incremental_night(
+    night: int,
     n: int,
     env: dict[str, str],
     work: Path,
     overlap_hours: float,
     site: Any,
-    result: dict[str, Any],
-) -> None:
-    """Night 3, another 1 % changed: a night like every later one. Night 2's build also
-    re-reads the last load of the first, bulk one (the cutoff is its newest row, ``>=``,
-    less the overlap), a few thousand rows a steady night does not have."""
+    full: dict[str, Any],
+) -> dict[str, Any]:
+    """Night ``night`` (1 % more changed): the crawl, the Data ES delta read, geocoding,
+    the incremental ``dbt build``, its share of the full one, and the night end to end."""
     previous_build = time.monotonic()
-    steady: dict[str, Any] = {}
+    out: dict[str, Any] = {}
+    crawl_key = f"crawl_finishers_night{night}"
     if site is not None:
-        steady["crawl_finishers_night3"] = crawl_synthetic(site, 3, env, work)
-    with serve(n, changed=0.01, night=3) as url:
+        out[crawl_key] = crawl_synthetic(site, night, env, work)
+    with serve(n, changed=0.01, night=night) as url:
         env["SOURCES__DATA_ES__BASE_URL"] = url
-        steady["delta_read"] = child("sync", env, "delta")
-    steady["geocode_delta"] = child("geocode", env)
+        out["delta_read"] = child("sync", env, "delta")
+    out["geocode_delta"] = child("geocode", env)
+    # The nightly's data tests read one night of rows (24 h + the overlap, in
+    # dbt_project.yml); the bench's night is the time since the previous build.
     night_s = time.monotonic() - previous_build
-    steady["dbt_incremental"] = dbt_build(env, work, False, overlap_hours, night_s, True)
-    full, incremental = result["dbt_full"], steady["dbt_incremental"]
-    steady["dbt_incremental_share"] = round(incremental["wall_s"] / full["wall_s"], 2)
-    steady["dbt_incremental_share_of_run"] = round(incremental["elapsed_s"] / full["elapsed_s"], 2)
-    steady["night"] = night_summary(steady, crawl_key="crawl_finishers_night3")
-    result["steady_night"] = steady
+    incremental = dbt_build(env, work, False, overlap_hours, night_s, True)
+    out["dbt_incremental"] = incremental
+    out["dbt_incremental_share"] = round(incremental["wall_s"] / full["wall_s"], 2)
+    out["dbt_incremental_share_of_run"] = round(incremental["elapsed_s"] / full["elapsed_s"], 2)
+    out["night"] = night_summary(out, crawl_key=crawl_key)
+    return out
 
 
 def night_summary(
