@@ -14,9 +14,11 @@
     changes once both exist; a duplicate points to the first-seen POI it matches.
 
     One row per POI (`duplicate_of_poi_id` null when it duplicates none), incremental: a
-    night re-judges, against every POI, only those whose judgement can move: the POIs
-    landed, located or classified again since the last build (the batch), those that
-    point to one of them today, and those that one of them matches as an earlier POI. -#}
+    night scores only the pairs its batch (the POIs landed, located or classified again
+    since the last build) can change. The batch and the POIs that point to one of them
+    today are re-judged against every POI. A POI that a batch POI now matches as an
+    earlier POI is judged between its keeper of yesterday (still valid: it is not in the
+    batch) and the batch POIs it matches; its pairs with the other POIs did not change. -#}
 {{ config(unique_key='poi_id') }}
 
 with
@@ -28,12 +30,11 @@ all_pois as (
         pois.updated_at,
         pois.start_date,
         pois.name,
+        addresses.insee_code,
         coalesce(pois.first_seen_at, pois.updated_at) as seen_at,
-        {{ name_key('pois.name') }} as name_key,
         regexp_replace(pois.name, '[^0-9]', '', 'g') as name_numbers,
         coalesce(addresses.latitude, pois.latitude) as latitude,
-        coalesce(addresses.longitude, pois.longitude) as longitude,
-        addresses.insee_code
+        coalesce(addresses.longitude, pois.longitude) as longitude
     from {{ ref('int_pois_cleaned') }} as pois
     left join {{ ref('int_addresses_geocoded') }} as addresses
         on pois.poi_id = addresses.poi_id
@@ -63,20 +64,29 @@ pois as (
 
     ),
 
-    judged_pois as (
+    rejudged as (
 
         select batch.poi_id from batch
         union
         select existing.poi_id from {{ this }} as existing
         inner join batch
             on existing.duplicate_of_poi_id = batch.poi_id
-        union
-        select duplicate.poi_id
-        from pois as duplicate
-        inner join pois as keeper
-            on {{ same_event_place_and_day('duplicate', 'keeper') }}
+
+    ),
+
+    rejudged_pois as (
+
+        select pois.* from pois
+        inner join rejudged
+            on pois.poi_id = rejudged.poi_id
+
+    ),
+
+    batch_pois as (
+
+        select pois.* from pois
         inner join batch
-            on keeper.poi_id = batch.poi_id
+            on pois.poi_id = batch.poi_id
 
     ),
 
@@ -90,11 +100,24 @@ candidates as (
         keeper.poi_id as keeper_poi_id,
         keeper.seen_at as keeper_seen_at,
         duplicate.poi_id || '|' || keeper.poi_id as pair_id
-    from pois as duplicate
+    from {{ 'rejudged_pois' if is_incremental() else 'pois' }} as duplicate
     inner join pois as keeper
         on {{ same_event_place_and_day('duplicate', 'keeper') }}
     {%- if is_incremental() %}
-        where duplicate.poi_id in (select judged_pois.poi_id from judged_pois)
+        union all
+        -- the POIs not re-judged that a batch POI matches as an earlier POI
+        select
+            duplicate.poi_id,
+            keeper.poi_id as keeper_poi_id,
+            keeper.seen_at as keeper_seen_at,
+            duplicate.poi_id || '|' || keeper.poi_id as pair_id
+        from pois as duplicate
+        inner join batch_pois as keeper
+            on {{ same_event_place_and_day('duplicate', 'keeper') }}
+        where not exists (
+            select 1 from rejudged
+            where rejudged.poi_id = duplicate.poi_id
+        )
     {%- endif %}
 
 ),
@@ -113,15 +136,25 @@ numbers as (
 
 ),
 
+name_keys as (
+
+    {#- computed for the paired POIs only: a night pairs a few of them -#}
+    select
+        poi_id,
+        {{ name_key('name') }} as name_key
+    from pois
+    where poi_id in (select paired.poi_id from paired)
+
+),
+
 grams as (
 
     select distinct
-        pois.poi_id,
-        substr(pois.name_key, numbers.n, 3) as gram
-    from pois
+        name_keys.poi_id,
+        substr(name_keys.name_key, numbers.n, 3) as gram
+    from name_keys
     inner join numbers
-        on numbers.n <= greatest(length(pois.name_key) - 2, 1)
-    where pois.poi_id in (select paired.poi_id from paired)
+        on numbers.n <= greatest(length(name_keys.name_key) - 2, 1)
 
 ),
 
@@ -176,6 +209,41 @@ scored as (
 
 ),
 
+{%- if is_incremental() %}
+
+    kept as (
+
+        {#- yesterday's keeper of a POI not re-judged that a batch POI matches: that
+            pair did not change -#}
+        select
+            existing.poi_id,
+            existing.duplicate_of_poi_id as keeper_poi_id,
+            keeper.seen_at as keeper_seen_at,
+            existing.name_similarity,
+            existing.race_overlap
+        from {{ this }} as existing
+        inner join pois as keeper
+            on existing.duplicate_of_poi_id = keeper.poi_id
+        where
+            existing.poi_id in (select candidates.poi_id from candidates)
+            and not exists (
+                select 1 from rejudged
+                where rejudged.poi_id = existing.poi_id
+            )
+
+    ),
+
+    judged_pois as (
+
+        {#- the POIs this night gives a row: re-judged, or matched by a batch POI -#}
+        select rejudged.poi_id from rejudged
+        union
+        select candidates.poi_id from candidates
+
+    ),
+
+{%- endif %}
+
 judged as (
 
     select
@@ -183,10 +251,28 @@ judged as (
         row_number() over (
             partition by poi_id order by keeper_seen_at asc, keeper_poi_id asc
         ) as keeper_rank
-    from scored
-    where
-        name_similarity >= {{ var('duplicate_min_name_similarity') }}
-        and race_overlap >= {{ var('duplicate_min_race_overlap') }}
+    from (
+        select
+            poi_id,
+            keeper_poi_id,
+            keeper_seen_at,
+            name_similarity,
+            race_overlap
+        from scored
+        where
+            name_similarity >= {{ var('duplicate_min_name_similarity') }}
+            and race_overlap >= {{ var('duplicate_min_race_overlap') }}
+        {%- if is_incremental() %}
+            union all
+            select
+                poi_id,
+                keeper_poi_id,
+                keeper_seen_at,
+                name_similarity,
+                race_overlap
+            from kept
+        {%- endif %}
+    ) as matches
 
 )
 
@@ -200,5 +286,6 @@ from all_pois
 left join judged
     on all_pois.poi_id = judged.poi_id and judged.keeper_rank = 1
 {%- if is_incremental() %}
-    where all_pois.poi_id in (select judged_pois.poi_id from judged_pois)
+    inner join judged_pois
+        on all_pois.poi_id = judged_pois.poi_id
 {%- endif %}
