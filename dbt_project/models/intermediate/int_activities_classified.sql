@@ -3,7 +3,9 @@
     rows of those POIs (delete+insert on `poi_id`), so an activity gone from its source
     goes from here too, as in a full rebuild. A POI left with no activity is emitted as
     one row with a null `activity_id`, which the post-hook deletes. An activity's POI
-    never changes (its id is the source's race, or installation and activity code). -#}
+    never changes (its id is the source's race, or installation and activity code).
+    The view is read twice, not through one CTE: Postgres would compute such a CTE whole
+    (every activity) before keeping the night's POIs. -#}
 {{ config(
     unique_key='poi_id',
     post_hook="{% if is_incremental() %}delete from {{ this }} where activity_id is null{% endif %}",
@@ -11,21 +13,15 @@
 
 with
 
-all_activities as (
-
-    select * from {{ ref('int_activities_unioned') }}
-
-),
-
 pois as (
 
-    {{ pois_landed_with('all_activities', 'poi_original_id') }}
+    {{ pois_landed_with(ref('int_activities_unioned'), 'poi_original_id') }}
 
 ),
 
 activities as (
 
-    select all_activities.* from all_activities
+    select all_activities.* from {{ ref('int_activities_unioned') }} as all_activities
     {% if is_incremental() %}
         inner join pois
             on

@@ -1,7 +1,9 @@
 {#- Incremental on `poi_id`: a night re-reads the POIs and the locations landed since the
     last build. A re-landed POI (or location) that has no located point any more is
     emitted with a null `address_id`: the delete+insert removes its old row and the
-    post-hook deletes the null one, so the table holds what a full rebuild would. -#}
+    post-hook deletes the null one, so the table holds what a full rebuild would.
+    The view is read twice, not through one CTE: Postgres would compute such a CTE whole
+    (every location) before keeping the night's POIs. -#}
 {{ config(
     unique_key='poi_id',
     post_hook="{% if is_incremental() %}delete from {{ this }} where address_id is null{% endif %}",
@@ -9,22 +11,16 @@
 
 with
 
-all_locations as (
-
-    select * from {{ ref('stg_geocoding__poi_locations') }}
-
-),
-
 locations as (
 
-    select * from all_locations
+    select * from {{ ref('stg_geocoding__poi_locations') }}
     where latitude is not null and longitude is not null
 
 ),
 
 pois as (
 
-    {{ pois_landed_with('all_locations') }}
+    {{ pois_landed_with(ref('stg_geocoding__poi_locations')) }}
 
 ),
 
