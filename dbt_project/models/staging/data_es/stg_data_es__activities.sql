@@ -1,9 +1,27 @@
 {#- One row per installation × activity (an activity offered by several of its
     equipments counts once), from its listed equipments: what "where can I swim near me"
     reads. The seed maps `discipline` (the folded activity code) to a Bouge sport.
-    `loaded_at` is the latest load time of the equipments offering it. -#}
+    `loaded_at` is the latest load time of the equipments offering it.
+    Incremental (delete+insert on the installation): a night re-aggregates the activities
+    of the installations with an equipment landed since the last build, from all of their
+    equipments. An installation left with no activity is emitted as one row with a null
+    `original_id`, which the post-hook deletes: its old rows go, as in a full rebuild. -#}
+{{ config(
+    post_hook="{% if is_incremental() %}delete from {{ this }} where original_id is null{% endif %}",
+) }}
 
 with
+
+{%- if is_incremental() %}
+
+    relanded as (
+
+        select distinct installation_id from {{ ref('stg_data_es__equipments') }}
+        where loaded_at >= {{ incremental_cutoff('loaded_at') }}
+
+    ),
+
+{%- endif %}
 
 activities as (
 
@@ -19,6 +37,11 @@ activities as (
     where
         not coalesce(activities.is_deleted, false)
         and equipments.is_listed
+        {%- if is_incremental() %}
+            and equipments.installation_id in (
+                select relanded.installation_id from relanded
+            )
+        {%- endif %}
 
 ),
 
@@ -32,23 +55,56 @@ per_installation as (
     from activities
     group by installation_id, activity_code
 
+),
+
+activity_rows as (
+
+    select
+        installation_id as poi_original_id,
+        activity_name as title,
+        activity_code as discipline,
+        loaded_at,
+        'data_es' as source,
+        cast(null as text) as status,
+        cast(null as date) as start_date,
+        cast(null as text) as start_time,
+        cast(null as double precision) as distance,
+        cast(null as text) as distance_unit,
+        cast(null as double precision) as elevation_gain,
+        cast(null as double precision) as elevation_loss,
+        cast(null as bigint) as itra_points,
+        cast(null as double precision) as min_price_eur,
+        cast(null as text) as registration_url,
+        installation_id || '|' || activity_code as original_id
+    from per_installation
+
 )
 
-select
-    installation_id as poi_original_id,
-    activity_name as title,
-    activity_code as discipline,
-    loaded_at,
-    'data_es' as source,
-    cast(null as text) as status,
-    cast(null as date) as start_date,
-    cast(null as text) as start_time,
-    cast(null as double precision) as distance,
-    cast(null as text) as distance_unit,
-    cast(null as double precision) as elevation_gain,
-    cast(null as double precision) as elevation_loss,
-    cast(null as bigint) as itra_points,
-    cast(null as double precision) as min_price_eur,
-    cast(null as text) as registration_url,
-    installation_id || '|' || activity_code as original_id
-from per_installation
+select * from activity_rows
+{%- if is_incremental() %}
+
+    union all
+
+    select
+        relanded.installation_id as poi_original_id,
+        cast(null as text) as title,
+        cast(null as text) as discipline,
+        cast(null as timestamp with time zone) as loaded_at,
+        'data_es' as source,
+        cast(null as text) as status,
+        cast(null as date) as start_date,
+        cast(null as text) as start_time,
+        cast(null as double precision) as distance,
+        cast(null as text) as distance_unit,
+        cast(null as double precision) as elevation_gain,
+        cast(null as double precision) as elevation_loss,
+        cast(null as bigint) as itra_points,
+        cast(null as double precision) as min_price_eur,
+        cast(null as text) as registration_url,
+        cast(null as text) as original_id
+    from relanded
+    where not exists (
+        select 1 from activity_rows
+        where activity_rows.poi_original_id = relanded.installation_id
+    )
+{%- endif %}
