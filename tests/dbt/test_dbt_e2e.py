@@ -80,6 +80,19 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
     assert re.search(r"Finished running .*\b[1-9][0-9]* unit tests\b", output), output[-3000:]
     assert_no_deprecation(output)
 
+    if warehouse_env["DBT_TARGET"] == "prod":
+        # Postgres plans each node on the statistics of the tables before it: every table
+        # and snapshot dbt wrote has them, autovacuum or not (it is off on this machine)
+        written = records(
+            "select relname, last_analyze from pg_stat_user_tables"
+            " where schemaname in ('staging', 'intermediate', 'bouge', 'snapshots')"
+            " and relname <> 'sport_disciplines'"  # a seed
+        )
+        assert {"int_pois_cleaned", "int_pois_duplicates", "poi", "poi_snapshot"} <= {
+            row["relname"] for row in written
+        }
+        assert [row["relname"] for row in written if row["last_analyze"] is None] == []
+
     night1 = snapshot_events()
     assert count(f"from {poi}") == len(night1)
     assert count(f"from {poi} where is_active") == len(night1)
