@@ -1,16 +1,30 @@
 {#- The lower bound of an incremental batch: the newest `column` already in the mart minus
     `incremental_overlap_hours`. Rows re-read inside the overlap are replaced, not
     duplicated, by the delete+insert on the deterministic unique key. An empty mart
-    (first run after a manual truncate) reads everything. -#}
+    (first run after a manual truncate) reads everything.
+    The newest value is read when the model compiles and written into its SQL as a
+    literal: the planner then estimates a night's batch from the column's statistics
+    (a few thousand rows) instead of a third of the table (Postgres' guess for a
+    comparison with a subquery's result), which made it join every POI to every other
+    before keeping the batch's pairs. A unit test (its `this` is a fixture) keeps the
+    subquery. -#}
 {% macro incremental_cutoff(column, relation=this) -%}
+    {%- set overlap = "interval '" ~ var("incremental_overlap_hours") ~ " hours'" -%}
+    {%- set oldest = "cast('1900-01-01 00:00:00+00' as timestamp with time zone)" -%}
+    {%- if execute and model.resource_type != 'unit_test' -%}
+        {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ relation).columns[0].values()[0] -%}
+        {%- if newest is none -%}
+            ({{ oldest }} - {{ overlap }})
+        {%- else -%}
+            (cast('{{ newest.isoformat() }}' as timestamp with time zone) - {{ overlap }})
+        {%- endif -%}
+    {%- else -%}
     (
         select
-            coalesce(
-                max({{ column }}),
-                cast('1900-01-01 00:00:00+00' as timestamp with time zone)
-            ) - interval '{{ var("incremental_overlap_hours") }} hours'
+            coalesce(max({{ column }}), {{ oldest }}) - {{ overlap }}
         from {{ relation }}
     )
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Rows of the latest dbt snapshot version of `snapshot_identifier` whose key no longer
