@@ -27,14 +27,14 @@ all_pois as (
 
     select
         pois.poi_id,
-        pois.updated_at,
         pois.start_date,
         pois.name,
         addresses.insee_code,
         coalesce(pois.first_seen_at, pois.updated_at) as seen_at,
         regexp_replace(pois.name, '[^0-9]', '', 'g') as name_numbers,
         coalesce(addresses.latitude, pois.latitude) as latitude,
-        coalesce(addresses.longitude, pois.longitude) as longitude
+        coalesce(addresses.longitude, pois.longitude) as longitude,
+        {{ later_of('addresses.updated_at', 'pois.updated_at') }} as updated_at
     from {{ ref('int_pois_cleaned') }} as pois
     left join {{ ref('int_addresses_geocoded') }} as addresses
         on pois.poi_id = addresses.poi_id
@@ -74,15 +74,19 @@ pois as (
 
     ),
 
-    rejudged_pois as (
+    rejudged_pois as materialized (
 
+        {#- `materialized` (here and in `batch_pois`): computed first, so that the planner
+            joins these few POIs to every POI, not every POI to every POI before keeping
+            their pairs (Postgres inlines a CTE read once, then orders the joins on a guess
+            of the number of candidate pairs) -#}
         select pois.* from pois
         inner join rejudged
             on pois.poi_id = rejudged.poi_id
 
     ),
 
-    batch_pois as (
+    batch_pois as materialized (
 
         select pois.* from pois
         inner join batch
@@ -136,9 +140,10 @@ numbers as (
 
 ),
 
-name_keys as (
+name_keys as materialized (
 
-    {#- computed for the paired POIs only: a night pairs a few of them -#}
+    {#- computed for the paired POIs only (a night pairs a few of them), and once each:
+        inlined, Postgres computed the key again for each of its trigrams -#}
     select
         poi_id,
         {{ name_key('name') }} as name_key
@@ -274,6 +279,21 @@ judged as (
         {%- endif %}
     ) as matches
 
+),
+
+race_times as (
+
+    {#- the latest load of a judged POI's races: with its own and its location's, what
+        the POI was judged from, and the cutoff of the next night's batch -#}
+    select
+        poi_id,
+        max(updated_at) as updated_at
+    from {{ ref('int_activities_classified') }}
+    {%- if is_incremental() %}
+        where poi_id in (select judged_pois.poi_id from judged_pois)
+    {%- endif %}
+    group by poi_id
+
 )
 
 select
@@ -281,10 +301,12 @@ select
     judged.keeper_poi_id as duplicate_of_poi_id,
     judged.name_similarity,
     judged.race_overlap,
-    all_pois.updated_at
+    {{ later_of('race_times.updated_at', 'all_pois.updated_at') }} as updated_at
 from all_pois
 left join judged
     on all_pois.poi_id = judged.poi_id and judged.keeper_rank = 1
+left join race_times
+    on all_pois.poi_id = race_times.poi_id
 {%- if is_incremental() %}
     inner join judged_pois
         on all_pois.poi_id = judged_pois.poi_id
