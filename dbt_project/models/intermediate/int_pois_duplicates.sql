@@ -257,25 +257,13 @@ judged as (
             partition by poi_id order by keeper_seen_at asc, keeper_poi_id asc
         ) as keeper_rank
     from (
-        select
-            poi_id,
-            keeper_poi_id,
-            keeper_seen_at,
-            name_similarity,
-            race_overlap
-        from scored
+        select * from scored
         where
             name_similarity >= {{ var('duplicate_min_name_similarity') }}
             and race_overlap >= {{ var('duplicate_min_race_overlap') }}
         {%- if is_incremental() %}
             union all
-            select
-                poi_id,
-                keeper_poi_id,
-                keeper_seen_at,
-                name_similarity,
-                race_overlap
-            from kept
+            select * from kept  -- the same five columns
         {%- endif %}
     ) as matches
 

@@ -54,57 +54,39 @@ per_installation as (
         max(loaded_at) as loaded_at
     from activities
     group by installation_id, activity_code
-
-),
-
-activity_rows as (
-
-    select
-        installation_id as poi_original_id,
-        activity_name as title,
-        activity_code as discipline,
-        loaded_at,
-        'data_es' as source,
-        cast(null as text) as status,
-        cast(null as date) as start_date,
-        cast(null as text) as start_time,
-        cast(null as double precision) as distance,
-        cast(null as text) as distance_unit,
-        cast(null as double precision) as elevation_gain,
-        cast(null as double precision) as elevation_loss,
-        cast(null as bigint) as itra_points,
-        cast(null as double precision) as min_price_eur,
-        cast(null as text) as registration_url,
-        installation_id || '|' || activity_code as original_id
-    from per_installation
+    {%- if is_incremental() %}
+        union all
+        -- a re-landed installation with no activity left: its placeholder (null code)
+        select
+            relanded.installation_id,
+            cast(null as text) as activity_code,
+            cast(null as text) as activity_name,
+            cast(null as timestamp with time zone) as loaded_at
+        from relanded
+        where not exists (
+            select 1 from activities
+            where activities.installation_id = relanded.installation_id
+        )
+    {%- endif %}
 
 )
 
-select * from activity_rows
-{%- if is_incremental() %}
-
-    union all
-
-    select
-        relanded.installation_id as poi_original_id,
-        cast(null as text) as title,
-        cast(null as text) as discipline,
-        cast(null as timestamp with time zone) as loaded_at,
-        'data_es' as source,
-        cast(null as text) as status,
-        cast(null as date) as start_date,
-        cast(null as text) as start_time,
-        cast(null as double precision) as distance,
-        cast(null as text) as distance_unit,
-        cast(null as double precision) as elevation_gain,
-        cast(null as double precision) as elevation_loss,
-        cast(null as bigint) as itra_points,
-        cast(null as double precision) as min_price_eur,
-        cast(null as text) as registration_url,
-        cast(null as text) as original_id
-    from relanded
-    where not exists (
-        select 1 from activity_rows
-        where activity_rows.poi_original_id = relanded.installation_id
-    )
-{%- endif %}
+select
+    installation_id as poi_original_id,
+    activity_name as title,
+    activity_code as discipline,
+    loaded_at,
+    'data_es' as source,
+    cast(null as text) as status,
+    cast(null as date) as start_date,
+    cast(null as text) as start_time,
+    cast(null as double precision) as distance,
+    cast(null as text) as distance_unit,
+    cast(null as double precision) as elevation_gain,
+    cast(null as double precision) as elevation_loss,
+    cast(null as bigint) as itra_points,
+    cast(null as double precision) as min_price_eur,
+    cast(null as text) as registration_url,
+    {#- null for a placeholder -#}
+    installation_id || '|' || activity_code as original_id
+from per_installation
