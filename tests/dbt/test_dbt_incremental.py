@@ -88,3 +88,30 @@ def test_incremental_reads_only_new_loads(duckdb_env: dict[str, str], tmp_path: 
     incremental_links = mart_contents()["address_poi"]
     run_dbt([*BUILD, "--full-refresh"], tmp_path)
     assert mart_contents()["address_poi"] == incremental_links
+
+
+def test_nightly_data_tests_read_the_nights_rows(
+    duckdb_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A night's data tests read the rows updated within `nightly_test_window_hours` of the
+    newest (the window written as a literal when the test compiles); `full_tests` reads
+    every row. Nights a day apart, a 12 h window."""
+    now = datetime.now(UTC)
+    seed_night(1, now - timedelta(days=2))
+    run_dbt(BUILD, tmp_path)
+    seed_night(2, now - timedelta(days=1))
+    run_dbt(BUILD, tmp_path)
+    poi = relation("bouge", "poi")
+    check = ["test", "--select", "not_null_poi_name"]
+    window = ["--vars", "{nightly_test_window_hours: 12}"]
+
+    # a row broken outside the night (E_QUIET was last landed on night 1)
+    execute(f"update {poi} set name = null where original_id = '{E_QUIET}'")
+    assert "PASS=1 " in run_dbt([*check, *window], tmp_path)
+    weekly = run_dbt([*check, "--vars", "{full_tests: true}"], tmp_path, check=False)
+    assert "ERROR=1 " in weekly, weekly[-2000:]
+
+    # a row of the night broken (E_LEMAN changed on night 2): the nightly test sees it
+    execute(f"update {poi} set name = null where original_id = '{E_LEMAN}'")
+    nightly = run_dbt([*check, *window], tmp_path, check=False)
+    assert "ERROR=1 " in nightly, nightly[-2000:]
