@@ -56,14 +56,13 @@
         {%- set window_seconds = (var('nightly_test_window_hours') * 3600) | int -%}
         {#- the newest value as a literal, as incremental_cutoff: with the index on the
             column (Postgres), the test reads the night's rows, not the table twice -#}
-        {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ relation).columns[0].values()[0] -%}
+        {%- set newest = newest_literal(column, relation) -%}
         {%- if newest is none -%}
             {{ return(relation) }}
         {%- endif -%}
         {{ return(
-            '(select * from ' ~ relation ~ ' where ' ~ column ~ ' >= cast(\'' ~ newest.isoformat()
-            ~ '\' as timestamp with time zone) - interval \'' ~ window_seconds
-            ~ ' seconds\') dbt_subquery'
+            '(select * from ' ~ relation ~ ' where ' ~ column ~ ' >= ' ~ newest
+            ~ ' - interval \'' ~ window_seconds ~ ' seconds\') dbt_subquery'
         ) }}
     {%- endif -%}
     {{ return(relation) }}

@@ -12,12 +12,7 @@
     {%- set overlap = "interval '" ~ var("incremental_overlap_hours") ~ " hours'" -%}
     {%- set oldest = "cast('1900-01-01 00:00:00+00' as timestamp with time zone)" -%}
     {%- if execute and model.resource_type != 'unit_test' -%}
-        {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ relation).columns[0].values()[0] -%}
-        {%- if newest is none -%}
-            ({{ oldest }} - {{ overlap }})
-        {%- else -%}
-            (cast('{{ newest.isoformat() }}' as timestamp with time zone) - {{ overlap }})
-        {%- endif -%}
+        ({{ newest_literal(column, relation) or oldest }} - {{ overlap }})
     {%- else -%}
     (
         select
@@ -25,6 +20,25 @@
         from {{ relation }}
     )
     {%- endif -%}
+{%- endmacro %}
+
+{#- `max(column)` of `relation`, read now, as a SQL timestamp literal; none when the
+    relation is empty. For a planner that sizes a range from statistics, which it cannot
+    do against a subquery's result (`incremental_cutoff`, the nightly tests' window). -#}
+{% macro newest_literal(column, relation) -%}
+    {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ relation).columns[0].values()[0] -%}
+    {%- if newest is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return("cast('" ~ newest.isoformat() ~ "' as timestamp with time zone)") }}
+{%- endmacro %}
+
+{#- Installations of Data ES with an equipment landed at or past the model's cutoff of
+    `loaded_at` (`installation_id`): the staging aggregates re-aggregate them from all of
+    their equipments. Incremental runs only. -#}
+{% macro relanded_installations() -%}
+    select distinct installation_id from {{ ref('stg_data_es__equipments') }}
+    where loaded_at >= {{ incremental_cutoff('loaded_at') }}
 {%- endmacro %}
 
 {#- Rows of the latest dbt snapshot version of `snapshot_identifier` whose key no longer

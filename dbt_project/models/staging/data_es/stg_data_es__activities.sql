@@ -16,8 +16,7 @@ with
 
     relanded as (
 
-        select distinct installation_id from {{ ref('stg_data_es__equipments') }}
-        where loaded_at >= {{ incremental_cutoff('loaded_at') }}
+        {{ relanded_installations() }}
 
     ),
 

@@ -11,11 +11,7 @@ equipments as (
 
     select * from {{ ref('stg_data_es__equipments') }}
     {%- if is_incremental() %}
-        where installation_id in (
-            select landed.installation_id
-            from {{ ref('stg_data_es__equipments') }} as landed
-            where landed.loaded_at >= {{ incremental_cutoff('loaded_at') }}
-        )
+        where installation_id in ({{ relanded_installations() }})
     {%- endif %}
 
 ),
