@@ -142,15 +142,3 @@
         where {{ rows }}.poi_id = {{ pois }}.poi_id
     )
 {%- endmacro %}
-
-{#- The rows of `relation` (a mart) a snapshot compares on this run: on an existing
-    snapshot, those updated at or past its cutoff (its newest recorded `updated_at` minus
-    the overlap). A row whose checked columns change is re-landed, so its `updated_at`
-    moves; the rows left out are unchanged, and `hard_deletes: ignore` leaves their
-    history as it is. Every row on the first run and on `--full-refresh`. -#}
-{% macro snapshot_batch(relation) -%}
-    select * from {{ relation }}
-    {%- if execute and not flags.FULL_REFRESH and load_relation(this) is not none %}
-    where updated_at >= {{ incremental_cutoff('updated_at') }}
-    {%- endif %}
-{%- endmacro %}
