@@ -1,0 +1,156 @@
+"""Replay ``dbt build`` on nights landed once: iterate on the dbt project at full size
+without crawling and reading the sources again for every try.
+
+    python -m bench.replay land  --work DIR [--n 334000] [--finishers 100000] [--warehouse postgres]
+    python -m bench.replay build --work DIR [--nights 3]
+
+``land`` lands three nights as ``bench.data_es`` does (the synthetic finishers.com, 1 %
+changed and 0.5 % removed and new a night; the Data ES set, 1 % changed a night; offline
+geocoding) and copies each night's raw schemas aside (``replay<night>_<schema>``).
+``build`` restores night 1's raw tables, runs ``dbt build --full-refresh``, then for each
+later night restores its raw tables and runs the incremental build, as the nightly does
+(warm parse, no unit tests, data tests on the rows of one night of landing). It prints
+each build's wall, dbt's own run time, node-seconds per kind and the slowest nodes, and
+the incremental / full ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench.data_es import REPO_ROOT, child, crawl_synthetic, dbt_build, serve, warehouse
+
+RAW_SCHEMAS = ("raw_finishers", "raw_data_es", "raw_geocoding")
+#: What dbt builds (dbt_project.yml's schemas), dropped before night 1's full refresh: the
+#: snapshots of a previous replay hold later nights, which a full refresh would bring back.
+DBT_SCHEMAS = ("staging", "intermediate", "bouge", "snapshots")
+
+
+@contextmanager
+def _cursor(env: dict[str, str]) -> Iterator[Any]:
+    if env["DBT_TARGET"] == "dev":
+        import duckdb
+
+        conn = duckdb.connect(env["DUCKDB_PATH"])
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
+    import psycopg2
+
+    conn = psycopg2.connect(host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+                            user=env["POSTGRES_USER"], dbname=env["POSTGRES_DB"])  # fmt: skip
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            yield cur
+    finally:
+        conn.close()
+
+
+def _tables(cur: Any, schema: str) -> list[str]:
+    cur.execute(
+        "select table_name from information_schema.tables where table_schema = %s"
+        if hasattr(cur, "mogrify")
+        else "select table_name from information_schema.tables where table_schema = ?",
+        (schema,),
+    )
+    return [row[0] for row in cur.fetchall()]
+
+
+def _copy_schemas(env: dict[str, str], pairs: list[tuple[str | None, str]]) -> None:
+    """Each (from, to) schema copied whole, ``to`` dropped first (from None: dropped only),
+    in a process of its own: DuckDB's work would stay in this one's peak RSS, which the
+    steps it starts inherit."""
+    code = (
+        "import json, sys; from bench.replay import copy_schemas as c; c(*json.loads(sys.argv[1]))"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, json.dumps([env, pairs])], cwd=REPO_ROOT, env=env, check=True
+    )
+
+
+def copy_schemas(env: dict[str, str], pairs: list[tuple[str | None, str]]) -> None:
+    with _cursor(env) as cur:
+        for source, target in pairs:
+            cur.execute(f"drop schema if exists {target} cascade")
+            if source is None:  # dropped only
+                continue
+            cur.execute(f"create schema {target}")
+            for table in _tables(cur, source):
+                cur.execute(f'create table {target}."{table}" as select * from {source}."{table}"')
+
+
+def land(n: int, finishers: int, kind: str, work: Path, nights: int = 3) -> None:
+    from bench.catalogue import CatalogueConfig
+    from bench.runner import site_process
+
+    work.mkdir(parents=True, exist_ok=True)
+    env = warehouse(kind, work)
+    landed: list[dict[str, Any]] = []
+    with site_process(CatalogueConfig(n=finishers)) as site:
+        for night in range(1, nights + 1):
+            started = time.time()
+            crawl = crawl_synthetic(site, night, env, work)
+            with serve(n, changed=0.01 if night > 1 else 0.0, night=max(night, 2)) as url:
+                env["SOURCES__DATA_ES__BASE_URL"] = url
+                sync = child("sync", env, "auto" if night == 1 else "delta")
+            geocode = child("geocode", env)
+            _copy_schemas(env, [(schema, f"replay{night}_{schema}") for schema in RAW_SCHEMAS])
+            landed.append({"night": night, "started": started, "landed_s": time.time() - started,
+                           "crawl": crawl, "sync": sync, "geocode": geocode})  # fmt: skip
+            print(json.dumps(landed[-1]), flush=True)
+    env.pop("SOURCES__DATA_ES__BASE_URL", None)
+    (work / "replay.json").write_text(json.dumps({"env": env, "nights": landed}, indent=1))
+
+
+def build(work: Path, nights: int | None = None) -> list[dict[str, Any]]:
+    saved = json.loads((work / "replay.json").read_text())
+    env, landed = saved["env"], saved["nights"][:nights]
+    builds: list[dict[str, Any]] = []
+    for night in landed:
+        number = night["night"]
+        restore = [(f"replay{number}_{schema}", schema) for schema in RAW_SCHEMAS]
+        if number == 1:
+            restore += [(None, schema) for schema in DBT_SCHEMAS]
+        _copy_schemas(env, restore)
+        # The data tests read the rows of one night of landing, as the nightly's 24 h.
+        window_s = None if number == 1 else night["landed_s"] + 60
+        done = dbt_build(env, work, number == 1, 0.0, window_s, True)
+        # every node's time, for a closer look than the slowest six
+        results = work / "target" / "run_results.json"
+        results.replace(work / f"run_results_night{number}.json")
+        if builds:
+            done["share"] = round(done["wall_s"] / builds[0]["wall_s"], 2)
+            done["share_of_run"] = round(done["elapsed_s"] / builds[0]["elapsed_s"], 2)
+        builds.append(done)
+        print(json.dumps({"night": number, **done}), flush=True)
+    return builds
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=("land", "build"))
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--n", type=int, default=334_000)
+    parser.add_argument("--finishers", type=int, default=100_000)
+    parser.add_argument("--warehouse", choices=("duckdb", "postgres"), default="duckdb")
+    parser.add_argument("--nights", type=int, default=3)
+    args = parser.parse_args(argv)
+    if args.action == "land":
+        land(args.n, args.finishers, args.warehouse, args.work, args.nights)
+    else:
+        build(args.work, args.nights)
+
+
+if __name__ == "__main__":
+    main()
