@@ -25,19 +25,7 @@ with
 
 all_pois as (
 
-    select
-        pois.poi_id,
-        pois.start_date,
-        pois.name,
-        addresses.insee_code,
-        coalesce(pois.first_seen_at, pois.updated_at) as seen_at,
-        regexp_replace(pois.name, '[^0-9]', '', 'g') as name_numbers,
-        coalesce(addresses.latitude, pois.latitude) as latitude,
-        coalesce(addresses.longitude, pois.longitude) as longitude,
-        {{ later_of('addresses.updated_at', 'pois.updated_at') }} as updated_at
-    from {{ ref('int_pois_cleaned') }} as pois
-    left join {{ ref('int_addresses_geocoded') }} as addresses
-        on pois.poi_id = addresses.poi_id
+    select * from {{ ref('int_pois_located') }}
 
 ),
 
@@ -53,10 +41,7 @@ pois as (
 
     batch as (
 
-        select poi_id from {{ ref('int_pois_cleaned') }}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
-        union
-        select poi_id from {{ ref('int_addresses_geocoded') }}
+        select poi_id from {{ ref('int_pois_located') }}
         where updated_at >= {{ incremental_cutoff('updated_at') }}
         union
         select poi_id from {{ ref('int_activities_classified') }}
