@@ -88,6 +88,17 @@
     {%- endif %}
 {%- endmacro %}
 
+{#- The POIs (`poi_id`) with a row of one of `relations` updated at or past the model's
+    cutoff: a night's batch, when a model's rows are built from several relations keyed
+    by POI. Incremental runs only. -#}
+{% macro pois_updated_in(relations) -%}
+    {%- for relation in relations %}
+    select poi_id from {{ relation }}
+    where updated_at >= {{ incremental_cutoff('updated_at') }}
+    {{- '\n    union' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
 {#- POIs (re-)landed at or past the mart's cutoff (`poi_id`, `updated_at`): a mart whose rows
     hang off a POI re-reads what hangs off these. Incremental runs only. -#}
 {% macro relanded_pois() -%}

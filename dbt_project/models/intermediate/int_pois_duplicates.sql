@@ -41,11 +41,7 @@ pois as (
 
     batch as (
 
-        select poi_id from {{ ref('int_pois_located') }}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
-        union
-        select poi_id from {{ ref('int_activities_classified') }}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
+        {{ pois_updated_in([ref('int_pois_located'), ref('int_activities_classified')]) }}
 
     ),
 

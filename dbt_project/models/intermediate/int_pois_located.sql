@@ -14,11 +14,7 @@ with
 
     batch as (
 
-        select poi_id from {{ ref('int_pois_cleaned') }}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
-        union
-        select poi_id from {{ ref('int_addresses_geocoded') }}
-        where updated_at >= {{ incremental_cutoff('updated_at') }}
+        {{ pois_updated_in([ref('int_pois_cleaned'), ref('int_addresses_geocoded')]) }}
         union
         -- a location that lost its point: its address row is deleted, not re-dated
         select located.poi_id from {{ this }} as located
