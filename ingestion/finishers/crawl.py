@@ -132,10 +132,9 @@ class _Crawl:
             self.finish()  # the failed run is recorded in ingest_runs
             raise CrawlError(str(exc)) from exc
         fetched_at = self.clock()
-        self.lander.batch.sitemaps = [
-            {**row, "fetched_at": fetched_at, "run_id": s.run_id} for row in discovery.sitemap_rows
-        ]
-        discovery.sitemap_rows = []
+        rows, discovery.sitemap_rows = discovery.sitemap_rows, []
+        for row in rows:
+            row.update(fetched_at=fetched_at, run_id=s.run_id)
         s.discovered = len(discovery.entries)
         listed = discovery.entries.listed()
         self.run_context = replace(self.run_context, listed=listed)
@@ -148,6 +147,9 @@ class _Crawl:
         s.selected = len(selected)
         complete = limit is None and not slugs and discovery.complete
         try:
+            # the site-map files land first, alone: then the state of every page is read
+            self.lander.land_sitemaps(rows)
+            self.lander.read_state(self.state)
             if complete:
                 self.check_shrink(discovery)
             plan = plan_night(

@@ -15,13 +15,15 @@ batches' memory would be trapped between all night (issue 13).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
 from ingestion.raw_tables import BIGINT, BOOL, TEXT, TS
 from ingestion.warehouse import Warehouse, WarehouseUnreachable
+from ingestion.warehouse_reader import WarehouseReader
 
 from .columnar import Column, Columns, Day, Flag, Int, RowMap, Suffixed, Text, Time
 from .columns import EVENT_COLUMNS, PAGE_COLUMNS
@@ -143,21 +145,42 @@ def page_state(row: dict[str, Any]) -> PageState:
 
 def load_state(warehouse: Warehouse, page_rows: int = STATE_PAGE_ROWS) -> CrawlState:
     """The previous crawls' state, read ``page_rows`` rows at a time (see the module)."""
-    with warehouse.reader() as reader:  # WarehouseUnreachable, one line, when it does not answer
+    state = CrawlState()
+    state.sitemaps = read_sitemap_states(warehouse)
+    read_pages_and_events(warehouse, state, page_rows)
+    return state
+
+
+def read_sitemap_states(warehouse: Warehouse) -> dict[str, SitemapState]:
+    """The site-map files read before (url → validators), without their items."""
+    with _reading(warehouse) as reader:
+        wanted = [f.name for f in fields(SitemapState)]
+        return {
+            row["url"]: SitemapState(**row)
+            for row in reader.select(DATASET_NAME, "sitemaps", wanted)
+        }
+
+
+def read_pages_and_events(
+    warehouse: Warehouse, state: CrawlState, page_rows: int = STATE_PAGE_ROWS
+) -> None:
+    """Add to ``state`` the landed events and pages, ``page_rows`` rows at a time."""
+    with _reading(warehouse) as reader:
+        wanted = ["id", *EVENT_STATE_FIELDS]
+        for rows in reader.pages(DATASET_NAME, "events", wanted, ["id"], page_rows):
+            for row in rows:  # the reader reads the key of the last row: left in place
+                state.events[row["id"]] = EventState.of(row)
+        for rows in reader.pages(DATASET_NAME, "pages", _PAGE_FIELDS, ["slug"], page_rows):
+            for row in rows:
+                state.pages[row["slug"]] = page_state(row)
+
+
+@contextmanager
+def _reading(warehouse: Warehouse) -> Iterator[WarehouseReader]:
+    """A reader; any error while reading is one :class:`WarehouseUnreachable` line."""
+    with warehouse.reader() as reader:  # WarehouseUnreachable when it does not answer
         try:
-            state = CrawlState()
-            wanted = ["id", *EVENT_STATE_FIELDS]
-            for rows in reader.pages(DATASET_NAME, "events", wanted, ["id"], page_rows):
-                for row in rows:  # the reader reads the key of the last row: left in place
-                    state.events[row["id"]] = EventState.of(row)
-            for rows in reader.pages(DATASET_NAME, "pages", _PAGE_FIELDS, ["slug"], page_rows):
-                for row in rows:
-                    state.pages[row["slug"]] = page_state(row)
-            for row in reader.select(
-                DATASET_NAME, "sitemaps", [f.name for f in fields(SitemapState)]
-            ):
-                state.sitemaps[row["url"]] = SitemapState(**row)
-            return state
+            yield reader
         except Exception as exc:
             raise WarehouseUnreachable(
                 f"cannot read {DATASET_NAME} from {warehouse.describe()}: {exc}"
