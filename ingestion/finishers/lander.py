@@ -26,7 +26,7 @@ from .crawl_state import (
     read_sitemap_states,
 )
 from .errors import CrawlError
-from .memory import release_free_memory
+from .memory import keep_little_free_memory, release_free_memory
 from .outcome import Outcome, Row
 from .source import finishers_source
 
@@ -67,6 +67,7 @@ class Lander:
         self.pipeline: Any = None
         self.file_format: str | None = None
         self.batches = 0
+        keep_little_free_memory()  # before the threads' heaps fill (memory.py)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="land")
         self._landing: Future[None] | None = None
         self._last_landed = time.monotonic()
@@ -136,12 +137,15 @@ class Lander:
             self.wait_landed()
 
     def maybe_land(self) -> None:
-        """Land once the batch is full (not more often than every batch_min_seconds)."""
+        """Land once the batch is full (not more often than every batch_min_seconds, but
+        as soon as ``batch_size`` listing flips wait: their full rows are read back then)."""
         size = max(len(self.batch.pages), len(self.batch.events) + len(self.pending_listing))
         if size < self.batch_size:
             return
-        if size < settings.MAX_BATCH_PAGES and (
-            time.monotonic() - self._last_landed < self.batch_min_seconds
+        if (
+            size < settings.MAX_BATCH_PAGES
+            and len(self.pending_listing) < self.batch_size
+            and time.monotonic() - self._last_landed < self.batch_min_seconds
         ):
             return
         self.land()
