@@ -22,6 +22,7 @@ from .strings import StringTable
 T = TypeVar("T")
 
 _NO_INT = -(2**63)
+_NO_INT32 = -(2**31)
 _NO_CODE = -1
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NAIVE_EPOCH = datetime(1970, 1, 1)
@@ -97,18 +98,22 @@ class Suffixed(Text):
 
 
 class Int(Column):
+    """An integer of 32 bits (a status, a counter); a larger one is an OverflowError."""
+
     def __init__(self, name: str) -> None:
-        super().__init__(name, array("q"))
+        super().__init__(name, array("i"))
 
     def encode(self, value: Any, row: Any) -> int:
         if value is None:
-            return _NO_INT
+            return _NO_INT32
         if type(value) is not int:
             raise TypeError(f"{self.name}: {value!r} is not an int")
+        if not _NO_INT32 < value < 2**31:
+            raise OverflowError(f"{self.name}: {value} does not fit in 32 bits")
         return value
 
     def decode(self, stored: int, values: dict[str, Any]) -> Any:
-        return None if stored == _NO_INT else stored
+        return None if stored == _NO_INT32 else stored
 
 
 class Flag(Column):

@@ -101,6 +101,7 @@ class Lander:
             read_pages_and_events(self.warehouse, state)
         except WarehouseUnreachable as exc:
             raise CrawlError(str(exc)) from exc
+        release_free_memory()  # the pages of rows read, freed: before the batches come
 
     def land_sitemaps(self, rows: list[Row]) -> None:
         """Land the site-map files read, one load each, before anything else is held.

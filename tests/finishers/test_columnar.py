@@ -64,6 +64,8 @@ def test_rows_come_back_equal_and_dicts_compare_equal() -> None:
     assert list(state.pages) == ["trail-x"] and "other" not in state.pages
     with pytest.raises(TypeError):
         state.events["e"] = EventState(edition_start_date="2027-01-01")  # type: ignore[arg-type]
+    with pytest.raises(OverflowError):  # counters and statuses are held in 32 bits
+        state.pages["big"] = PageState(slug="big", url="u", check_count=2**31)
     state.events["e"] = EventState(is_listed=False)  # the failed row left nothing half-stored
     assert state.events["e"] == EventState(is_listed=False) and len(state.events) == 2
 
