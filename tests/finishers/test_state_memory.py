@@ -107,7 +107,7 @@ def _catalogue(n: int) -> tuple[CrawlState, SitemapEntries]:
 
 def test_the_state_per_event_stays_compact() -> None:
     """No Python object per page or event (they would trap the landed batches' memory
-    between them), and about 320 bytes per event in all (1,670 B read row by row as
+    between them), and about 315 bytes per event in all (1,670 B read row by row as
     objects, 820 B with their repeated values shared)."""
     n = 20_000
     gc.collect()
@@ -116,7 +116,7 @@ def test_the_state_per_event_stays_compact() -> None:
     gc.collect()
     assert (sys.getallocatedblocks() - blocks) / n < 0.05  # a few arrays, whatever n
     per_event = (state.nbytes + entries.nbytes) / n
-    assert per_event < 360, per_event  # 34 MB at 100,000 events
+    assert per_event < 340, per_event  # 34 MB at 100,000 events
 
     # what is read back is what was stored
     page = state.pages["trail-des-cretes-de-la-vallee-2a"]
