@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -22,6 +22,7 @@ from ingestion.warehouse import Warehouse, WarehouseConfigError, current_warehou
 
 from . import listing, run_lock, settings
 from .budget import RunBudget
+from .columnar import TextMap
 from .config import fetch_config_from_env
 from .crawl_state import CrawlState
 from .errors import CrawlError
@@ -73,7 +74,8 @@ class _Crawl:
         )
         self.state = CrawlState()
         self.run_context = RunContext(self.summary.run_id, self.now, frozenset())
-        self.page_events: dict[str, str] = {}  # slug → event id, as checked tonight
+        # slug → event id, as checked tonight
+        self.page_events = TextMap(self.state.strings.slugs, self.state.strings.ids)
         self.warehouse = warehouse
         self.lander = Lander(warehouse, config.batch_size, config.batch_min_seconds)
         self.opened = False
@@ -100,7 +102,7 @@ class _Crawl:
         self.lander.maybe_land()
         return False
 
-    def unlist_missing(self, discovered: set[str]) -> None:
+    def unlist_missing(self, discovered: Set[str]) -> None:
         """Events and pages gone from the site map: kept, with is_listed=false."""
         batch = self.lander.batch
         batch.pages += listing.missing_pages(self.state.pages, discovered, self.summary.run_id)
@@ -113,13 +115,15 @@ class _Crawl:
     def read_site_map(self) -> Discovery:
         self.fetcher.load_robots()
         known = listing.known_sitemaps(self.state, self.warehouse)
-        return discover(self.fetcher, self.fetcher.base_url + settings.SITEMAP_PATH, known)
+        url = self.fetcher.base_url + settings.SITEMAP_PATH
+        return discover(self.fetcher, url, known, self.state.strings)
 
     def run(
         self, limit: int | None, slugs: list[str] | None, unlisted_slugs: bool = True
     ) -> CrawlSummary:
         s = self.summary
         self.state = self.lander.open()
+        self.page_events = TextMap(self.state.strings.slugs, self.state.strings.ids)
         self.opened = True
         try:
             discovery = self.read_site_map()
@@ -128,12 +132,11 @@ class _Crawl:
             self.finish()  # the failed run is recorded in ingest_runs
             raise CrawlError(str(exc)) from exc
         fetched_at = self.clock()
-        self.lander.batch.sitemaps = [
-            {**row, "fetched_at": fetched_at, "run_id": s.run_id} for row in discovery.sitemap_rows
-        ]
-        discovery.sitemap_rows = []
+        rows, discovery.sitemap_rows = discovery.sitemap_rows, []
+        for row in rows:
+            row.update(fetched_at=fetched_at, run_id=s.run_id)
         s.discovered = len(discovery.entries)
-        listed = frozenset(e.slug for e in discovery.entries)
+        listed = discovery.entries.listed()
         self.run_context = replace(self.run_context, listed=listed)
         for rej in discovery.rejects:
             s.rejected += 1
@@ -144,6 +147,9 @@ class _Crawl:
         s.selected = len(selected)
         complete = limit is None and not slugs and discovery.complete
         try:
+            # the site-map files land first, alone: then the state of every page is read
+            self.lander.land_sitemaps(rows)
+            self.lander.read_state(self.state)
             if complete:
                 self.check_shrink(discovery)
             plan = plan_night(
@@ -172,7 +178,7 @@ class _Crawl:
             # a new slug may be a known event's new address: unlist once every new page is read
             new_left = plan.deferred_new + sum(1 for _, _, d in left if d.action is Action.FETCH)
             if complete and not new_left:
-                self.unlist_missing(set(listed))
+                self.unlist_missing(listed)
             if not complete:
                 s.status = "partial"
             else:

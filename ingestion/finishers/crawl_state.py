@@ -8,23 +8,28 @@ full event rows are read back with :func:`read_events` for the few events whose 
 flips.
 
 The state is read a page of rows at a time (``WarehouseReader.pages``): Postgres' client
-would hold a whole result, the catalogue's size, before the first row. What is kept per
-page and per event is compact (:class:`.compact.Shared`): the values many rows repeat
-(a run id, an outcome, the time a run started, an edition date) are one object each.
+would hold a whole result, the catalogue's size, before the first row. It is kept in
+columns (:mod:`.columnar`): a few arrays, not objects per page and event that the landed
+batches' memory would be trapped between all night (issue 13).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
+from ingestion.raw_tables import BIGINT, BOOL, TEXT, TS
 from ingestion.warehouse import Warehouse, WarehouseUnreachable
+from ingestion.warehouse_reader import WarehouseReader
 
-from .columns import EVENT_COLUMNS
-from .compact import Shared
+from .columnar import Column, Columns, Day, Flag, Int, RowMap, Suffixed, Text, Time
+from .columns import EVENT_COLUMNS, PAGE_COLUMNS
 from .refresh_policy import PageState
 from .settings import DATASET_NAME
+from .strings import Strings
 
 # Rows per read of the state: a page of dicts is about 1.5 KB a row, 15 MB at 10,000,
 # freed before the next (the state itself is a few hundred bytes a row).
@@ -46,22 +51,9 @@ class EventState:
     page_slug: str | None = None  # the page it was landed from (see page_choice)
 
     @classmethod
-    def of(cls, row: dict[str, Any], shared: Shared | None = None) -> EventState:
-        """The state of an event row; ``shared`` makes repeated values one object."""
-        state = cls(**{name: row.get(name) for name in EVENT_STATE_FIELDS})
-        # the page an event is landed from is nearly always its own, and a one-day event
-        # ends when it starts: one object for both
-        state.page_slug = Shared.same(state.page_slug, state.slug)
-        state.edition_end_date = Shared.same(state.edition_end_date, state.edition_start_date)
-        if shared is not None:
-            state.page_slug = shared.text(state.page_slug)  # the page's own slug, too
-            state.content_hash = shared.text(state.content_hash)  # and its page's hash
-            state.edition_start_date = shared.value(state.edition_start_date)
-            state.edition_end_date = shared.value(state.edition_end_date)
-            state.first_seen_at = shared.value(state.first_seen_at)
-            state.last_seen_at = shared.same(state.last_seen_at, state.first_seen_at)
-            state.content_changed_at = shared.same(state.content_changed_at, state.last_seen_at)
-        return state
+    def of(cls, row: dict[str, Any]) -> EventState:
+        """The state of an event row."""
+        return cls(**{name: row.get(name) for name in EVENT_STATE_FIELDS})
 
 
 EVENT_STATE_FIELDS = (
@@ -89,60 +81,106 @@ class SitemapState:
     fetched_at: datetime | None = None
 
 
-@dataclass
+def page_columns(strings: Strings) -> Columns[PageState]:
+    """How a page state is held: its slug and event id in their own tables, its URL
+    without its slug."""
+    own: dict[str, Column] = {
+        "slug": Text("slug", strings.slugs),
+        "url": Suffixed("url", strings.texts, "slug"),
+        "event_id": Text("event_id", strings.ids),
+    }
+    kinds: dict[str, Callable[[str], Column]] = {
+        TEXT: lambda name: Text(name, strings.texts), TS: Time, BIGINT: Int, BOOL: Flag,
+    }  # fmt: skip
+    return Columns(
+        PageState,
+        [own.get(name) or kinds[spec["data_type"]](name) for name, spec in PAGE_COLUMNS.items()],
+    )
+
+
+def event_columns(strings: Strings) -> Columns[EventState]:
+    return Columns(
+        EventState,
+        [
+            Text("content_hash", strings.texts),
+            Flag("is_listed"),
+            Time("first_seen_at"),
+            Time("last_seen_at"),
+            Time("content_changed_at"),
+            Day("edition_start_date"),
+            Day("edition_end_date"),
+            Text("slug", strings.slugs),
+            Text("page_slug", strings.slugs),
+        ],
+    )
+
+
 class CrawlState:
-    pages: dict[str, PageState] = field(default_factory=dict)
-    events: dict[str, EventState] = field(default_factory=dict)  # id → hash, listing, dates
-    sitemaps: dict[str, SitemapState] = field(default_factory=dict)  # url → validators
+    """What the previous crawls landed, as the refresh policy and change detection read
+    it: ``pages`` (slug → :class:`PageState`) and ``events`` (id → :class:`EventState`)
+    behave as dicts, held in columns; ``sitemaps`` (url → validators) is a dict."""
+
+    def __init__(self, strings: Strings | None = None) -> None:
+        self.strings = strings or Strings()
+        self.pages: RowMap[PageState] = RowMap(self.strings.slugs, page_columns(self.strings))
+        self.events: RowMap[EventState] = RowMap(self.strings.ids, event_columns(self.strings))
+        self.sitemaps: dict[str, SitemapState] = {}
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes held for the pages and events, their strings included."""
+        return self.pages.nbytes + self.events.nbytes + self.strings.nbytes
 
 
 _PAGE_FIELDS = [f.name for f in fields(PageState)]
 
 
-# Columns of a page whose values many rows share (a run, an outcome, a night's lastmod).
-_SHARED_PAGE_VALUES = (
-    "run_id", "last_outcome", "last_reason", "last_status", "first_seen_at", "sitemap_lastmod",
-    "last_modified",
-)  # fmt: skip
-
-
-def page_state(row: dict[str, Any], shared: Shared) -> PageState:
-    """A ``raw_finishers.pages`` row as the refresh policy reads it, its repeated values
-    shared with the other rows' (its event id, slug and content hash with its event's)."""
+def page_state(row: dict[str, Any]) -> PageState:
+    """A ``raw_finishers.pages`` row as the refresh policy reads it."""
     for counter in ("consecutive_failures", "check_count", "change_count"):
         row[counter] = int(row.get(counter) or 0)
     row["is_listed"] = row.get("is_listed") is not False
-    for name in _SHARED_PAGE_VALUES:
-        row[name] = shared.value(row.get(name))
-    row["event_id"] = shared.text(row.get("event_id"))
-    row["slug"] = shared.text(row["slug"])
-    row["content_hash"] = shared.text(row.get("content_hash"))
-    # a page answered is also checked then, and its content changed when first seen
-    row["last_checked_at"] = shared.same(row.get("last_checked_at"), row.get("last_attempt_at"))
-    row["content_changed_at"] = shared.same(
-        row.get("content_changed_at"), row.get("last_checked_at"), row.get("first_seen_at")
-    )
     return PageState(**row)
 
 
 def load_state(warehouse: Warehouse, page_rows: int = STATE_PAGE_ROWS) -> CrawlState:
     """The previous crawls' state, read ``page_rows`` rows at a time (see the module)."""
-    with warehouse.reader() as reader:  # WarehouseUnreachable, one line, when it does not answer
+    state = CrawlState()
+    state.sitemaps = read_sitemap_states(warehouse)
+    read_pages_and_events(warehouse, state, page_rows)
+    return state
+
+
+def read_sitemap_states(warehouse: Warehouse) -> dict[str, SitemapState]:
+    """The site-map files read before (url → validators), without their items."""
+    with _reading(warehouse) as reader:
+        wanted = [f.name for f in fields(SitemapState)]
+        return {
+            row["url"]: SitemapState(**row)
+            for row in reader.select(DATASET_NAME, "sitemaps", wanted)
+        }
+
+
+def read_pages_and_events(
+    warehouse: Warehouse, state: CrawlState, page_rows: int = STATE_PAGE_ROWS
+) -> None:
+    """Add to ``state`` the landed events and pages, ``page_rows`` rows at a time."""
+    with _reading(warehouse) as reader:
+        wanted = ["id", *EVENT_STATE_FIELDS]
+        for rows in reader.pages(DATASET_NAME, "events", wanted, ["id"], page_rows):
+            for row in rows:  # the reader reads the key of the last row: left in place
+                state.events[row["id"]] = EventState.of(row)
+        for rows in reader.pages(DATASET_NAME, "pages", _PAGE_FIELDS, ["slug"], page_rows):
+            for row in rows:
+                state.pages[row["slug"]] = page_state(row)
+
+
+@contextmanager
+def _reading(warehouse: Warehouse) -> Iterator[WarehouseReader]:
+    """A reader; any error while reading is one :class:`WarehouseUnreachable` line."""
+    with warehouse.reader() as reader:  # WarehouseUnreachable when it does not answer
         try:
-            state = CrawlState()
-            shared = Shared()
-            wanted = ["id", *EVENT_STATE_FIELDS]
-            for rows in reader.pages(DATASET_NAME, "events", wanted, ["id"], page_rows):
-                for row in rows:  # the reader reads the key of the last row: left in place
-                    state.events[shared.text(row["id"])] = EventState.of(row, shared)
-            for rows in reader.pages(DATASET_NAME, "pages", _PAGE_FIELDS, ["slug"], page_rows):
-                for row in rows:
-                    state.pages[row["slug"]] = page_state(row, shared)
-            for row in reader.select(
-                DATASET_NAME, "sitemaps", [f.name for f in fields(SitemapState)]
-            ):
-                state.sitemaps[row["url"]] = SitemapState(**row)
-            return state
+            yield reader
         except Exception as exc:
             raise WarehouseUnreachable(
                 f"cannot read {DATASET_NAME} from {warehouse.describe()}: {exc}"

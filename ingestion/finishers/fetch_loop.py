@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from .budget import RunBudget
@@ -15,7 +15,7 @@ Todo = tuple[SitemapEntry, PageState | None, Decision]
 
 def fetch_all(
     fetcher: Fetcher,
-    todo: list[Todo],
+    todo: Sequence[Todo],
     *,
     workers: int,
     budget: RunBudget,

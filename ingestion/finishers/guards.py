@@ -9,9 +9,11 @@ exits non-zero so that the nightly goes red before dbt runs.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from .strings import StringTable
 
 
 class Mapped(Protocol):
@@ -50,16 +52,24 @@ def shrink_anomaly(listed: int, would_unlist: int, discovered: int, max_share: f
 
 
 def would_unlist(
-    pages: Mapping[str, Mapped], events: Mapping[str, Listed], listed_slugs: set[str]
+    pages: Mapping[str, Mapped], events: Mapping[str, Listed], listed_slugs: Set[str]
 ) -> tuple[int, int, int]:
     """(events listed until now, those tonight's site map no longer shows, its event URLs).
 
     An event is shown when a page of the site map showed it when last read (its slug may
     have changed: a new slug is not counted, it is not read yet).
     """
-    shown = {pages[s].event_id for s in listed_slugs if s in pages and pages[s].event_id}
-    listed = [i for i, e in events.items() if e.is_listed is not False]
-    return len(listed), sum(1 for i in listed if i not in shown), len(listed_slugs)
+    shown = StringTable()  # a catalogue's ids: a few buffers, not a set of strings
+    for slug in listed_slugs:
+        page = pages.get(slug)
+        if page is not None and page.event_id:
+            shown.code(page.event_id)
+    listed = gone = 0
+    for event_id, event in events.items():
+        if event.is_listed is not False:
+            listed += 1
+            gone += shown.find(event_id) < 0
+    return listed, gone, len(listed_slugs)
 
 
 @dataclass

@@ -3,7 +3,7 @@ what would be unlisted, and whether to believe a site map that shrank."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import asdict
 
 from ingestion.warehouse import Warehouse
@@ -15,6 +15,7 @@ from .guards import shrink_anomaly, would_unlist
 from .outcome import Row
 from .refresh_policy import PageState
 from .sitemap import Discovery, KnownSitemap, SitemapEntry
+from .strings import StringTable
 
 
 def known_sitemaps(state: CrawlState, warehouse: Warehouse) -> dict[str, KnownSitemap]:
@@ -36,9 +37,9 @@ def select(
     slugs: list[str] | None,
     base_url: str,
     unlisted_slugs: bool = True,
-) -> list[SitemapEntry]:
+) -> Sequence[SitemapEntry]:
     """The entries of this run: ``slugs`` (listed or not) or the first ``limit`` ones."""
-    entries = discovery.entries
+    entries: Sequence[SitemapEntry] = discovery.entries
     if slugs:
         by_slug = {e.slug: e for e in entries}
         missing = [s for s in dict.fromkeys(slugs) if s not in by_slug]
@@ -63,12 +64,12 @@ def shrink_reason(
     if max_unlist_share is None:  # --accept-shrink
         return None
     return shrink_anomaly(
-        *would_unlist(state.pages, state.events, {e.slug for e in discovery.entries}),
+        *would_unlist(state.pages, state.events, discovery.entries.listed()),
         max_unlist_share,
     )
 
 
-def missing_pages(pages: Mapping[str, PageState], discovered: set[str], run_id: str) -> list[Row]:
+def missing_pages(pages: Mapping[str, PageState], discovered: Set[str], run_id: str) -> list[Row]:
     """Rows that unlist the pages gone from the site map (kept, with is_listed=false)."""
     rows = []
     for slug, page in pages.items():
@@ -81,13 +82,14 @@ def missing_pages(pages: Mapping[str, PageState], discovered: set[str], run_id: 
 
 
 def missing_events(
-    state: CrawlState, discovered: set[str], page_events: Mapping[str, str]
+    state: CrawlState, discovered: Set[str], page_events: Mapping[str, str]
 ) -> list[str]:
     """Listed events that no listed page shows (an event's slug may have changed)."""
-    shown = {
-        page_events.get(slug) or (page.event_id if page else None)
-        for slug in discovered
-        for page in [state.pages.get(slug)]
-    }
+    shown = StringTable()  # a catalogue's ids: a few buffers, not a set of strings
+    for slug in discovered:
+        page = state.pages.get(slug)
+        event_id = page_events.get(slug) or (page.event_id if page else None)
+        if event_id:
+            shown.code(event_id)
     events: Mapping[str, EventState] = state.events
-    return [i for i, e in events.items() if i not in shown and e.is_listed is not False]
+    return [i for i, e in events.items() if shown.find(i) < 0 and e.is_listed is not False]

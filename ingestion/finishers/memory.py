@@ -7,6 +7,12 @@ state of every event seen, growing all night) is then never returned, so the cra
 kept growing with the catalogue although its live memory did not (a first crawl on
 Postgres: 266 MB at 10,000 events, 558 MB at 100,000). ``malloc_trim`` returns every
 free page of the heaps to the system.
+
+It does not reach the free memory at the top of the other threads' heaps (the fetchers',
+the lander's): glibc gives that back only above a trim threshold, which it raises with
+every large buffer freed (up to 64 MB a heap). :func:`keep_little_free_memory` fixes both
+thresholds, so that a large buffer is mapped and unmapped on its own and a thread's heap
+shrinks as soon as its top is free.
 """
 
 from __future__ import annotations
@@ -16,16 +22,45 @@ import sys
 from collections.abc import Callable
 from functools import cache
 
+# mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+# A buffer from this size on gets its own mapping (twice glibc's initial value; fixed, it no
+# longer grows with the buffers freed), and a heap keeps at most this much free at its top.
+MMAP_THRESHOLD = 256 * 1024
+TRIM_THRESHOLD = 1024 * 1024
+
+
+@cache
+def _libc() -> ctypes.CDLL | None:
+    """The C library this process runs on, when it is glibc on Linux."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None)
+    return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+
+
+@cache
+def keep_little_free_memory() -> bool:
+    """Fix glibc's mmap and trim thresholds (see the module); False where not glibc."""
+    libc = _libc()
+    if libc is None:
+        return False
+    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    libc.mallopt.restype = ctypes.c_int
+    return bool(
+        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+        and libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+    )
+
 
 @cache
 def _malloc_trim() -> Callable[[int], int] | None:
     """glibc's ``malloc_trim``, or None (another C library or system: nothing to do)."""
-    if not sys.platform.startswith("linux"):
+    libc = _libc()
+    if libc is None:  # musl has no malloc_trim
         return None
-    try:
-        trim = ctypes.CDLL(None).malloc_trim  # the C library this process runs on
-    except (OSError, AttributeError):  # musl has no malloc_trim
-        return None
+    trim = libc.malloc_trim
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int
     return trim  # type: ignore[no-any-return]

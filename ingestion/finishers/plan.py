@@ -8,12 +8,14 @@ chosen and why (``ingest_runs.refresh_policy``).
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, overload
 
+from .fetch_loop import Todo
 from .priority import Rank, sort_key
 from .refresh_policy import NO_DATES, Action, Decision, EventDates, PageState, RefreshPolicy
 from .sitemap import SitemapEntry
@@ -24,16 +26,58 @@ class Dated(Protocol):
     edition_end_date: date | None
 
 
+class Planned(Sequence[Todo]):
+    """Entries to request, in order, with their page state and decision: held as their
+    positions in the site map and the (mostly shared) decisions, read on access."""
+
+    def __init__(
+        self, entries: Sequence[SitemapEntry], pages: Mapping[str, PageState] | None = None
+    ) -> None:
+        self._entries = entries
+        self._pages: Mapping[str, PageState] = pages if pages is not None else {}
+        self._positions = array("i")
+        self._decisions: list[Decision] = []
+
+    def add(self, position: int, decision: Decision) -> None:
+        self._positions.append(position)
+        self._decisions.append(decision)
+
+    def decisions(self) -> list[Decision]:
+        return list(self._decisions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> Todo: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Todo]: ...
+
+    def __getitem__(self, index: int | slice) -> Todo | list[Todo]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        entry = self._entries[self._positions[index]]
+        return entry, self._pages.get(entry.slug), self._decisions[index]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass
 class NightPlan:
-    todo: list[tuple[SitemapEntry, PageState | None, Decision]] = field(default_factory=list)
-    deferred: list[tuple[SitemapEntry, PageState | None, Decision]] = field(default_factory=list)
+    todo: Planned = field(default_factory=lambda: Planned([]))
+    deferred: Planned = field(default_factory=lambda: Planned([]))
     checked: Counter[str] = field(default_factory=Counter)  # reason → pages taken
     skipped: Counter[str] = field(default_factory=Counter)  # reason → pages not due
 
     @property
     def deferred_new(self) -> int:
-        return sum(1 for _, _, d in self.deferred if d.rank is Rank.NEW)
+        return sum(1 for d in self.deferred.decisions() if d.rank is Rank.NEW)
 
     def describe(self) -> str:
         """``checked: new 3, due: upcoming 40; skipped: fresh 900; deferred by budget: 12``."""
@@ -65,21 +109,27 @@ def plan_night(
     max_pages: int | None = None,
 ) -> NightPlan:
     """Decide every entry; keep at most ``max_pages`` due ones, best first."""
-    plan = NightPlan()
-    due: list[tuple[tuple[int, float, int], SitemapEntry, PageState | None, Decision]] = []
-    for position, entry in enumerate(entries):
+    listed = entries if isinstance(entries, Sequence) else list(entries)
+    skipped: Counter[str] = Counter()
+    positions, decisions = array("i"), []  # of the due entries
+    for position, entry in enumerate(listed):
         page = pages.get(entry.slug)
         decision = policy.decide(page, entry.lastmod, now, event_dates(page, events))
         if decision.action is Action.SKIP:
-            plan.skipped[decision.reason] += 1
+            skipped[decision.reason] += 1
         else:
-            due.append((sort_key(decision.rank, decision.value, position), entry, page, decision))
-    due.sort(key=lambda item: item[0])
-    keep = len(due) if max_pages is None else max(0, max_pages)
-    for index, (_, entry, page, decision) in enumerate(due):
+            positions.append(position)
+            decisions.append(decision)
+    order = sorted(
+        range(len(positions)),
+        key=lambda i: sort_key(decisions[i].rank, decisions[i].value, positions[i]),
+    )
+    keep = len(order) if max_pages is None else max(0, max_pages)
+    plan = NightPlan(Planned(listed, pages), Planned(listed, pages), skipped=skipped)
+    for index, i in enumerate(order):
         if index < keep:
-            plan.todo.append((entry, page, decision))
-            plan.checked[decision.reason] += 1
+            plan.todo.add(positions[i], decisions[i])
+            plan.checked[decisions[i].reason] += 1
         else:
-            plan.deferred.append((entry, page, decision))
+            plan.deferred.add(positions[i], decisions[i])
     return plan

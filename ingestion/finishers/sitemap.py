@@ -16,19 +16,14 @@ from urllib.parse import urlsplit, urlunsplit
 from lxml import etree
 
 from . import settings
+from .entries import SitemapEntries, SitemapEntry
 from .fetcher import Fetcher, SiteUnreachable
+from .strings import Strings
 
 CANONICAL_HOSTS = frozenset({"www.finishers.com", "finishers.com"})
 _EVENT_PATH = re.compile(r"^/course/([^/?#]+)/?$")
 _MAX_DEPTH = 3
 _GZIP_MAGIC = b"\x1f\x8b"
-
-
-@dataclass(frozen=True, slots=True)  # one per event of the catalogue: no __dict__
-class SitemapEntry:
-    slug: str
-    url: str  # where to fetch it (on the base URL)
-    lastmod: datetime | None = None
 
 
 @dataclass
@@ -50,7 +45,7 @@ class KnownSitemap:
 
 @dataclass
 class Discovery:
-    entries: list[SitemapEntry] = field(default_factory=list)
+    entries: SitemapEntries = field(default_factory=SitemapEntries)
     rejects: list[SitemapReject] = field(default_factory=list)
     sitemaps_read: int = 0
     sitemaps_not_modified: int = 0  # answered 304: items reused from the warehouse
@@ -156,16 +151,19 @@ def _reuse(known: KnownSitemap) -> tuple[str, list[tuple[str, str | None]]] | No
 
 
 def discover(
-    fetcher: Fetcher, sitemap_url: str, known: dict[str, KnownSitemap] | None = None
+    fetcher: Fetcher,
+    sitemap_url: str,
+    known: dict[str, KnownSitemap] | None = None,
+    strings: Strings | None = None,
 ) -> Discovery:
     """Every event URL of the site map, following sitemap indexes, deduplicated by slug.
 
     A file in ``known`` is asked for conditionally (``If-None-Match`` /
     ``If-Modified-Since``); on a 304 its stored items are used instead of a body. Every file
     downloaded is returned in ``sitemap_rows`` (its validators and items) to be stored.
+    ``strings``: the tables the entries' strings go to (the crawl state's).
     """
-    found = Discovery()
-    seen_slugs: set[str] = set()
+    found = Discovery(entries=SitemapEntries(strings))
     visited: set[str] = set()
     known = known or {}
 
@@ -236,11 +234,7 @@ def discover(
             match = _EVENT_PATH.match(urlsplit(mapped).path)
             if not match:
                 continue
-            slug = match.group(1)
-            if slug in seen_slugs:
-                continue
-            seen_slugs.add(slug)
-            found.entries.append(SitemapEntry(slug, mapped, parse_lastmod(lastmod)))
+            found.entries.add(SitemapEntry(match.group(1), mapped, parse_lastmod(lastmod)))
 
     visit(sitemap_url, 0)
     return found

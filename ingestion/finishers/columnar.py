@@ -1,0 +1,321 @@
+"""Rows of one dataclass held column by column, in arrays, and read back as instances.
+
+The crawl keeps a page state and an event state for every page of the catalogue, and a
+site-map entry for each (:mod:`.crawl_state`, :mod:`.entries`). As instances they cost
+one object per field value and per row, allocated all night between the rows of the
+landed batches, whose memory they then keep from going back to the system (issue 13). A
+:class:`Columns` keeps each field in one array: strings as codes of a
+:class:`.strings.StringTable`, times as microseconds, flags as bytes. Reading a row builds
+a new instance, equal to the one stored (times come back in UTC, the same instant).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, MutableMapping
+from dataclasses import fields
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from .strings import StringTable
+
+T = TypeVar("T")
+
+_NO_INT = -(2**63)
+_NO_INT32 = -(2**31)
+_NO_CODE = -1
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+_US = timedelta(microseconds=1)
+
+
+class Column:
+    """One field of every row."""
+
+    def __init__(self, name: str, values: array[int] | bytearray) -> None:
+        self.name = name
+        self.values = values
+
+    def encode(self, value: Any, row: Any) -> int:
+        raise NotImplementedError
+
+    def decode(self, stored: int, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def encoded(self, row: Any) -> int:
+        """What is stored for this field of ``row`` (a TypeError for a wrong type)."""
+        return self.encode(getattr(row, self.name), row)
+
+    def get(self, index: int, values: dict[str, Any]) -> Any:
+        """The field of row ``index``; ``values``: the fields of that row read before it."""
+        return self.decode(self.values[index], values)
+
+    @property
+    def nbytes(self) -> int:
+        size = self.values.itemsize if isinstance(self.values, array) else 1
+        return len(self.values) * size
+
+
+class Text(Column):
+    """A string, as its code in a table shared with other columns (each text held once)."""
+
+    def __init__(self, name: str, table: StringTable) -> None:
+        super().__init__(name, array("i"))
+        self.table = table
+
+    def encode(self, value: Any, row: Any) -> int:
+        if value is None:
+            return _NO_CODE
+        if not isinstance(value, str):
+            raise TypeError(f"{self.name}: {value!r} is not a str")
+        return self.table.code(value)
+
+    def decode(self, stored: int, values: dict[str, Any]) -> Any:
+        return None if stored == _NO_CODE else self.table[stored]
+
+
+class Suffixed(Text):
+    """A string that usually ends with another field of its row (a page's URL with its
+    slug): only what comes before it is stored, one string for all such rows."""
+
+    def __init__(self, name: str, table: StringTable, suffix: str) -> None:
+        super().__init__(name, table)
+        self.suffix = suffix
+
+    def encode(self, value: Any, row: Any) -> int:
+        if value is None:
+            return _NO_CODE
+        suffix = getattr(row, self.suffix)
+        if suffix and isinstance(value, str) and value.endswith(suffix):
+            return 2 * super().encode(value[: -len(suffix)], row) + 1
+        return 2 * super().encode(value, row)
+
+    def decode(self, stored: int, values: dict[str, Any]) -> Any:
+        if stored == _NO_CODE:
+            return None
+        text = self.table[stored >> 1]
+        return text + values[self.suffix] if stored & 1 else text
+
+
+class Int(Column):
+    """An integer of 32 bits (a status, a counter); a larger one is an OverflowError."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, array("i"))
+
+    def encode(self, value: Any, row: Any) -> int:
+        if value is None:
+            return _NO_INT32
+        if type(value) is not int:
+            raise TypeError(f"{self.name}: {value!r} is not an int")
+        if not _NO_INT32 < value < 2**31:
+            raise OverflowError(f"{self.name}: {value} does not fit in 32 bits")
+        return value
+
+    def decode(self, stored: int, values: dict[str, Any]) -> Any:
+        return None if stored == _NO_INT32 else stored
+
+
+class Flag(Column):
+    """True, False or None, in one byte."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, bytearray())
+
+    def encode(self, value: Any, row: Any) -> int:
+        if value is None:
+            return 2
+        if type(value) is not bool:
+            raise TypeError(f"{self.name}: {value!r} is not a bool")
+        return int(value)
+
+    def decode(self, stored: int, values: dict[str, Any]) -> Any:
+        return None if stored == 2 else bool(stored)
+
+
+class Time(Column):
+    """A datetime to the microsecond: an aware one comes back in UTC, a naive one naive."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, array("q"))
+
+    def encode(self, value: Any, row: Any) -> int:
+        if value is None:
+            return _NO_INT
+        if not isinstance(value, datetime):
+            raise TypeError(f"{self.name}: {value!r} is not a datetime")
+        if value.tzinfo is None or value.utcoffset() is None:
+            return 2 * ((value.replace(tzinfo=None) - _NAIVE_EPOCH) // _US) + 1
+        return 2 * ((value - _EPOCH) // _US)
+
+    def decode(self, stored: int, values: dict[str, Any]) -> Any:
+        if stored == _NO_INT:
+            return None
+        if stored & 1:
+            return _NAIVE_EPOCH + (stored >> 1) * _US
+        return _EPOCH + (stored >> 1) * _US
+
+
+class Day(Column):
+    def __init__(self, name: str) -> None:
+        super().__init__(name, array("i"))
+
+    def encode(self, value: Any, row: Any) -> int:
+        if value is None:
+            return 0
+        if type(value) is not date:
+            raise TypeError(f"{self.name}: {value!r} is not a date")
+        return value.toordinal()
+
+    def decode(self, stored: int, values: dict[str, Any]) -> Any:
+        return date.fromordinal(stored) if stored else None
+
+
+class Columns(Generic[T]):
+    """Rows of the dataclass ``cls``, one :class:`Column` per field, in field order."""
+
+    def __init__(self, cls: type[T], columns: list[Column]) -> None:
+        names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+        if [c.name for c in columns] != names:
+            raise ValueError(f"{cls.__name__}: columns {[c.name for c in columns]} != {names}")
+        self.cls = cls
+        self.columns = columns
+        self._len = 0
+
+    def __len__(self) -> int:
+        return self._len
+
+    def append(self, row: T) -> int:
+        """Store ``row``; its index. A field of the wrong type stores nothing."""
+        stored = [column.encoded(row) for column in self.columns]
+        for column, value in zip(self.columns, stored, strict=True):
+            column.values.append(value)
+        self._len += 1
+        return self._len - 1
+
+    def set(self, index: int, row: T) -> None:
+        stored = [column.encoded(row) for column in self.columns]
+        for column, value in zip(self.columns, stored, strict=True):
+            column.values[index] = value
+
+    def get(self, index: int) -> T:
+        if not 0 <= index < self._len:
+            raise IndexError(index)
+        values: dict[str, Any] = {}
+        for column in self.columns:
+            values[column.name] = column.get(index, values)
+        return self.cls(**values)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(column.nbytes for column in self.columns)
+
+
+class RowMap(MutableMapping[str, T]):
+    """A ``dict`` of rows by a string key, held in :class:`Columns`: the key as its code
+    in ``keys``, and one int per code of that table for where its row is."""
+
+    def __init__(self, keys: StringTable, rows: Columns[T]) -> None:
+        self.keys_table = keys
+        self.rows = rows
+        self._row_of = array("i")  # key code → row index, or -1
+        self._key_of = array("i")  # row index → key code, or -1 once deleted
+        self._len = 0
+
+    def row_index(self, key: object) -> int:
+        """The index of ``key``'s row in :attr:`rows`, or -1."""
+        code = self.keys_table.find(key) if isinstance(key, str) else _NO_CODE
+        return self.row_of_code(code)
+
+    def row_of_code(self, code: int) -> int:
+        return self._row_of[code] if 0 <= code < len(self._row_of) else _NO_CODE
+
+    def __getitem__(self, key: str) -> T:
+        index = self.row_index(key)
+        if index == _NO_CODE:
+            raise KeyError(key)
+        return self.rows.get(index)
+
+    def __contains__(self, key: object) -> bool:
+        return self.row_index(key) != _NO_CODE
+
+    def __setitem__(self, key: str, value: T) -> None:
+        code = self.keys_table.code(key)
+        missing = code + 1 - len(self._row_of)
+        if missing > 0:
+            self._row_of.extend(array("i", [_NO_CODE]) * missing)
+        index = self._row_of[code]
+        if index != _NO_CODE:
+            self.rows.set(index, value)
+            return
+        self._row_of[code] = self.rows.append(value)
+        self._key_of.append(code)
+        self._len += 1
+
+    def __delitem__(self, key: str) -> None:
+        index = self.row_index(key)
+        if index == _NO_CODE:
+            raise KeyError(key)
+        self._row_of[self._key_of[index]] = _NO_CODE
+        self._key_of[index] = _NO_CODE  # the row's columns stay: deleting is rare
+        self._len -= 1
+
+    def __iter__(self) -> Iterator[str]:
+        return (self.keys_table[code] for code in self._key_of if code != _NO_CODE)
+
+    def key_codes(self) -> Iterator[tuple[int, int]]:
+        """(key code, row index) of every row, without decoding anything."""
+        return ((code, i) for i, code in enumerate(self._key_of) if code != _NO_CODE)
+
+    def __len__(self) -> int:
+        return self._len
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes of its own arrays and columns (not the shared string tables')."""
+        own = (len(self._row_of) + len(self._key_of)) * self._row_of.itemsize
+        return own + self.rows.nbytes
+
+
+class TextMap(MutableMapping[str, str]):
+    """A ``dict`` of strings by string (a slug's event id): one int per code of the keys'
+    table, the code of the value in the values' table."""
+
+    def __init__(self, keys: StringTable, values: StringTable) -> None:
+        self.keys_table = keys
+        self.values_table = values
+        self._value_of = array("i")  # key code → value code, or -1
+        self._len = 0
+
+    def _code(self, key: object) -> int:
+        code = self.keys_table.find(key) if isinstance(key, str) else _NO_CODE
+        return self._value_of[code] if 0 <= code < len(self._value_of) else _NO_CODE
+
+    def __getitem__(self, key: str) -> str:
+        code = self._code(key)
+        if code == _NO_CODE:
+            raise KeyError(key)
+        return self.values_table[code]
+
+    def __contains__(self, key: object) -> bool:
+        return self._code(key) != _NO_CODE
+
+    def __setitem__(self, key: str, value: str) -> None:
+        code = self.keys_table.code(key)
+        missing = code + 1 - len(self._value_of)
+        if missing > 0:
+            self._value_of.extend(array("i", [_NO_CODE]) * missing)
+        self._len += self._value_of[code] == _NO_CODE
+        self._value_of[code] = self.values_table.code(value)
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self._value_of[self.keys_table.find(key)] = _NO_CODE
+        self._len -= 1
+
+    def __iter__(self) -> Iterator[str]:
+        return (self.keys_table[k] for k, v in enumerate(self._value_of) if v != _NO_CODE)
+
+    def __len__(self) -> int:
+        return self._len
