@@ -11,11 +11,12 @@ a new instance, equal to the one stored (times come back in UTC, the same instan
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from array import array
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from .strings import StringTable
 
@@ -29,18 +30,20 @@ _NAIVE_EPOCH = datetime(1970, 1, 1)
 _US = timedelta(microseconds=1)
 
 
-class Column:
-    """One field of every row."""
+class Column(ABC):
+    """One field of every row; a subclass says how a value is stored as an int."""
 
     def __init__(self, name: str, values: array[int] | bytearray) -> None:
         self.name = name
         self.values = values
 
+    @abstractmethod
     def encode(self, value: Any, row: Any) -> int:
-        raise NotImplementedError
+        """The int stored for ``value`` (``row``: the whole row, for a field read with another)."""
 
+    @abstractmethod
     def decode(self, stored: int, values: dict[str, Any]) -> Any:
-        raise NotImplementedError
+        """The value of ``stored``; ``values``: the fields of its row decoded before it."""
 
     def encoded(self, row: Any) -> int:
         """What is stored for this field of ``row`` (a TypeError for a wrong type)."""
@@ -211,6 +214,65 @@ class Columns(Generic[T]):
         return sum(column.nbytes for column in self.columns)
 
 
+class CodeIndex:
+    """An int for each code of a :class:`.strings.StringTable` (a row's index, another
+    table's code), -1 for none; grown as codes come."""
+
+    def __init__(self) -> None:
+        self._values = array("i")
+
+    def get(self, code: int) -> int:
+        return self._values[code] if 0 <= code < len(self._values) else _NO_CODE
+
+    def set(self, code: int, value: int) -> None:
+        missing = code + 1 - len(self._values)
+        if missing > 0:
+            self._values.extend(array("i", [_NO_CODE]) * missing)
+        self._values[code] = value
+
+    def items(self) -> Iterator[tuple[int, int]]:
+        """(code, int) of every code that has one."""
+        return ((code, value) for code, value in enumerate(self._values) if value != _NO_CODE)
+
+    @property
+    def nbytes(self) -> int:
+        return len(self._values) * self._values.itemsize
+
+
+class RowSequence(Sequence[T]):
+    """A read-only sequence whose items are built when read (:meth:`row`), equal to any
+    sequence of equal items."""
+
+    @abstractmethod
+    def row(self, index: int) -> T:
+        """Item ``index`` (0 ≤ index < len)."""
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self.row(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.row(index)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class RowMap(MutableMapping[str, T]):
     """A ``dict`` of rows by a string key, held in :class:`Columns`: the key as its code
     in ``keys``, and one int per code of that table for where its row is."""
@@ -218,7 +280,7 @@ class RowMap(MutableMapping[str, T]):
     def __init__(self, keys: StringTable, rows: Columns[T]) -> None:
         self.keys_table = keys
         self.rows = rows
-        self._row_of = array("i")  # key code → row index, or -1
+        self._row_of = CodeIndex()  # key code → row index
         self._key_of = array("i")  # row index → key code, or -1 once deleted
         self._len = 0
 
@@ -228,7 +290,7 @@ class RowMap(MutableMapping[str, T]):
         return self.row_of_code(code)
 
     def row_of_code(self, code: int) -> int:
-        return self._row_of[code] if 0 <= code < len(self._row_of) else _NO_CODE
+        return self._row_of.get(code)
 
     def __getitem__(self, key: str) -> T:
         index = self.row_index(key)
@@ -241,14 +303,11 @@ class RowMap(MutableMapping[str, T]):
 
     def __setitem__(self, key: str, value: T) -> None:
         code = self.keys_table.code(key)
-        missing = code + 1 - len(self._row_of)
-        if missing > 0:
-            self._row_of.extend(array("i", [_NO_CODE]) * missing)
-        index = self._row_of[code]
+        index = self._row_of.get(code)
         if index != _NO_CODE:
             self.rows.set(index, value)
             return
-        self._row_of[code] = self.rows.append(value)
+        self._row_of.set(code, self.rows.append(value))
         self._key_of.append(code)
         self._len += 1
 
@@ -256,7 +315,7 @@ class RowMap(MutableMapping[str, T]):
         index = self.row_index(key)
         if index == _NO_CODE:
             raise KeyError(key)
-        self._row_of[self._key_of[index]] = _NO_CODE
+        self._row_of.set(self._key_of[index], _NO_CODE)
         self._key_of[index] = _NO_CODE  # the row's columns stay: deleting is rare
         self._len -= 1
 
@@ -273,7 +332,7 @@ class RowMap(MutableMapping[str, T]):
     @property
     def nbytes(self) -> int:
         """The bytes of its own arrays and columns (not the shared string tables')."""
-        own = (len(self._row_of) + len(self._key_of)) * self._row_of.itemsize
+        own = self._row_of.nbytes + len(self._key_of) * self._key_of.itemsize
         return own + self.rows.nbytes
 
 
@@ -284,12 +343,12 @@ class TextMap(MutableMapping[str, str]):
     def __init__(self, keys: StringTable, values: StringTable) -> None:
         self.keys_table = keys
         self.values_table = values
-        self._value_of = array("i")  # key code → value code, or -1
+        self._value_of = CodeIndex()  # key code → value code
         self._len = 0
 
     def _code(self, key: object) -> int:
         code = self.keys_table.find(key) if isinstance(key, str) else _NO_CODE
-        return self._value_of[code] if 0 <= code < len(self._value_of) else _NO_CODE
+        return self._value_of.get(code)
 
     def __getitem__(self, key: str) -> str:
         code = self._code(key)
@@ -302,20 +361,17 @@ class TextMap(MutableMapping[str, str]):
 
     def __setitem__(self, key: str, value: str) -> None:
         code = self.keys_table.code(key)
-        missing = code + 1 - len(self._value_of)
-        if missing > 0:
-            self._value_of.extend(array("i", [_NO_CODE]) * missing)
-        self._len += self._value_of[code] == _NO_CODE
-        self._value_of[code] = self.values_table.code(value)
+        self._len += self._value_of.get(code) == _NO_CODE
+        self._value_of.set(code, self.values_table.code(value))
 
     def __delitem__(self, key: str) -> None:
         if key not in self:
             raise KeyError(key)
-        self._value_of[self.keys_table.find(key)] = _NO_CODE
+        self._value_of.set(self.keys_table.find(key), _NO_CODE)
         self._len -= 1
 
     def __iter__(self) -> Iterator[str]:
-        return (self.keys_table[k] for k, v in enumerate(self._value_of) if v != _NO_CODE)
+        return (self.keys_table[code] for code, _ in self._value_of.items())
 
     def __len__(self) -> int:
         return self._len

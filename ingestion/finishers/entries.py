@@ -8,13 +8,11 @@ bytes, instead of a ``SitemapEntry`` with its strings and datetime (300 bytes or
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from datetime import datetime
-from typing import overload
 
-from .columnar import Columns, Suffixed, Text, Time
+from .columnar import CodeIndex, Columns, RowSequence, Suffixed, Text, Time
 from .strings import Strings
 
 _NONE = -1
@@ -27,7 +25,7 @@ class SitemapEntry:
     lastmod: datetime | None = None
 
 
-class SitemapEntries(Sequence[SitemapEntry]):
+class SitemapEntries(RowSequence[SitemapEntry]):
     """Entries in site-map order; a slug is kept once (the first entry listing it)."""
 
     def __init__(self, strings: Strings | None = None) -> None:
@@ -37,23 +35,19 @@ class SitemapEntries(Sequence[SitemapEntry]):
             SitemapEntry,
             [Text("slug", strings.slugs), Suffixed("url", strings.texts, "slug"), Time("lastmod")],
         )
-        self._position = array("i")  # slug code → position, or -1
+        self._position = CodeIndex()  # slug code → position
 
     def add(self, entry: SitemapEntry) -> bool:
         """Append ``entry`` unless its slug is listed already; True when appended."""
         code = self._slugs.code(entry.slug)
-        missing = code + 1 - len(self._position)
-        if missing > 0:
-            self._position.extend(array("i", [_NONE]) * missing)
-        if self._position[code] != _NONE:
+        if self._position.get(code) != _NONE:
             return False
-        self._position[code] = self._rows.append(entry)
+        self._position.set(code, self._rows.append(entry))
         return True
 
     def position(self, slug: str) -> int:
         """Where ``slug``'s entry is, or -1 when the site map does not list it."""
-        code = self._slugs.find(slug)
-        return self._position[code] if 0 <= code < len(self._position) else _NONE
+        return self._position.get(self._slugs.find(slug))
 
     def listed(self) -> ListedSlugs:
         return ListedSlugs(self)
@@ -61,27 +55,12 @@ class SitemapEntries(Sequence[SitemapEntry]):
     def __len__(self) -> int:
         return len(self._rows)
 
-    @overload
-    def __getitem__(self, index: int) -> SitemapEntry: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[SitemapEntry]: ...
-
-    def __getitem__(self, index: int | slice) -> SitemapEntry | list[SitemapEntry]:
-        if isinstance(index, slice):
-            return [self._rows.get(i) for i in range(*index.indices(len(self)))]
-        return self._rows.get(index + len(self) if index < 0 else index)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
+    def row(self, index: int) -> SitemapEntry:
+        return self._rows.get(index)
 
     @property
     def nbytes(self) -> int:
-        return self._rows.nbytes + len(self._position) * self._position.itemsize
+        return self._rows.nbytes + self._position.nbytes
 
 
 class ListedSlugs(Set[str]):

@@ -13,8 +13,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol, overload
+from typing import Protocol
 
+from .columnar import RowSequence
 from .fetch_loop import Todo
 from .priority import Rank, sort_key
 from .refresh_policy import NO_DATES, Action, Decision, EventDates, PageState, RefreshPolicy
@@ -26,7 +27,7 @@ class Dated(Protocol):
     edition_end_date: date | None
 
 
-class Planned(Sequence[Todo]):
+class Planned(RowSequence[Todo]):
     """Entries to request, in order, with their page state and decision: held as their
     positions in the site map and the (mostly shared) decisions, read on access."""
 
@@ -48,24 +49,9 @@ class Planned(Sequence[Todo]):
     def __len__(self) -> int:
         return len(self._positions)
 
-    @overload
-    def __getitem__(self, index: int) -> Todo: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Todo]: ...
-
-    def __getitem__(self, index: int | slice) -> Todo | list[Todo]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def row(self, index: int) -> Todo:
         entry = self._entries[self._positions[index]]
         return entry, self._pages.get(entry.slug), self._decisions[index]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass
