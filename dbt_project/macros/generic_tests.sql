@@ -41,48 +41,70 @@
 {% endtest %}
 
 {#- What a data test reads (dbt's hook for the `where` config, overridden). On an
-    incremental build, the data tests of an incremental model or a snapshot read only its
-    rows of the night: `updated_at` within `nightly_test_window_hours` of its newest row.
-    A night only inserts or replaces rows of its batch (all of them newer than that), so
-    this still catches whatever the night broke, at the cost of the night's rows instead
-    of the whole table. The full set runs on `--full-refresh` and with the var
+    incremental build, a data test reads only the rows of the night
+    (`nightly_test_window`): the rows a night inserted or replaced are all inside it, so
+    the tests still catch whatever the night broke, at the cost of the night's rows instead
+    of the whole relation. The full set runs on `--full-refresh` and with the var
     `full_tests: true` (the nightly passes it once a week); a `where` config wins. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
-    {%- set column = nightly_test_column(relation) -%}
     {%- if where -%}
         {{ return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') }}
-    {%- elif column -%}
-        {%- set window_seconds = (var('nightly_test_window_hours') * 3600) | int -%}
-        {#- the newest value as a literal, as incremental_cutoff: with the index on the
-            column (Postgres), the test reads the night's rows, not the table twice -#}
-        {%- set newest = newest_literal(column, relation) -%}
-        {%- if newest is none -%}
-            {{ return(relation) }}
-        {%- endif -%}
-        {{ return(
-            '(select * from ' ~ relation ~ ' where ' ~ column ~ ' >= ' ~ newest
-            ~ ' - interval \'' ~ window_seconds ~ ' seconds\') dbt_subquery'
-        ) }}
     {%- endif -%}
-    {{ return(relation) }}
+    {%- set window = nightly_test_window(relation) -%}
+    {%- if window is none -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set window_seconds = (var('nightly_test_window_hours') * 3600) | int -%}
+    {{ return(
+        '(select * from ' ~ relation ~ ' where ' ~ window.column ~ ' >= ' ~ window.newest
+        ~ ' - interval \'' ~ window_seconds ~ ' seconds\') dbt_subquery'
+    ) }}
 {%- endmacro %}
 
-{#- The column the tests of `relation` are cut on tonight (`updated_at`), or none: on a full
-    refresh, with `full_tests`, and for a relation that is not an incremental model or a
-    snapshot with an `updated_at` column (views, tables rebuilt whole, sources). -#}
-{% macro nightly_test_column(relation) -%}
+{#- The night's rows of `relation` for its data tests, as `{column, newest}`: those whose
+    `column` is within `nightly_test_window_hours` of `newest` (a SQL timestamp literal, so
+    that the planner sizes the range from statistics: with the index on `updated_at`
+    (Postgres), a test reads the night's rows, not the table twice). None, and the test
+    reads every row, on a full refresh, with `full_tests`, and for a relation that is
+    neither of:
+    - an incremental model or a snapshot with `updated_at`: its newest `updated_at`;
+    - a view with `loaded_at` (staging, the unions): the newest dlt load committed in any
+      raw schema. A view's row is read from raw rows landed with it, so a row the night
+      landed or re-landed is inside; old rows were tested the night they landed. -#}
+{% macro nightly_test_window(relation) -%}
     {%- if not execute or flags.FULL_REFRESH or var('full_tests') -%}
         {{ return(none) }}
     {%- endif -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type in ['model', 'snapshot']
             and (node.alias or node.name) == relation.identifier
-            and node.schema == relation.schema
-            and node.config.materialized in ['incremental', 'snapshot']
-            and 'updated_at' in node.columns -%}
-            {{ return('updated_at') }}
+            and node.schema == relation.schema -%}
+            {%- if node.config.materialized in ['incremental', 'snapshot']
+                and 'updated_at' in node.columns -%}
+                {%- set newest = newest_literal('updated_at', relation) -%}
+                {{ return({'column': 'updated_at', 'newest': newest} if newest else none) }}
+            {%- elif node.config.materialized == 'view' and 'loaded_at' in node.columns -%}
+                {%- set newest = newest_dlt_load_literal() -%}
+                {{ return({'column': 'loaded_at', 'newest': newest} if newest else none) }}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(none) }}
+{%- endmacro %}
+
+{#- The commit time of the newest dlt load of every raw schema landed (the `_dlt_loads`
+    tables the sources declare), as a SQL timestamp literal; none before any load. -#}
+{% macro newest_dlt_load_literal() -%}
+    {%- set reads = [] -%}
+    {%- for node in graph.sources.values() if node.name == '_dlt_loads' -%}
+        {%- set loads = load_relation(source(node.source_name, node.name)) -%}
+        {%- if loads is not none -%}
+            {%- do reads.append('select inserted_at from ' ~ loads) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not reads -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(newest_literal('inserted_at', '(' ~ reads | join(' union all ') ~ ') as loads')) }}
 {%- endmacro %}

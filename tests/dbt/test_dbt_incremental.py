@@ -94,8 +94,9 @@ def test_nightly_data_tests_read_the_nights_rows(
     duckdb_env: dict[str, str], tmp_path: Path
 ) -> None:
     """A night's data tests read the rows updated within `nightly_test_window_hours` of the
-    newest (the window written as a literal when the test compiles); `full_tests` reads
-    every row. Nights a day apart, a 12 h window."""
+    newest (the window written as a literal when the test compiles), those of a staging
+    view the raw rows landed within it of the newest dlt load; `full_tests` reads every
+    row. Nights a day apart, a 12 h window."""
     now = datetime.now(UTC)
     seed_night(1, now - timedelta(days=2))
     run_dbt(BUILD, tmp_path)
@@ -113,5 +114,16 @@ def test_nightly_data_tests_read_the_nights_rows(
 
     # a row of the night broken (E_LEMAN changed on night 2): the nightly test sees it
     execute(f"update {poi} set name = null where original_id = '{E_LEMAN}'")
+    nightly = run_dbt([*check, *window], tmp_path, check=False)
+    assert "ERROR=1 " in nightly, nightly[-2000:]
+
+    # a staging view (over the raw tables): its tests read the rows landed within the
+    # window of the newest dlt load
+    check = ["test", "--select", "not_null_stg_finishers__events_content_hash"]
+    execute(f"update raw_finishers.events set content_hash = null where id = '{E_QUIET}'")
+    assert "PASS=1 " in run_dbt([*check, *window], tmp_path)
+    weekly = run_dbt([*check, "--vars", "{full_tests: true}"], tmp_path, check=False)
+    assert "ERROR=1 " in weekly, weekly[-2000:]
+    execute(f"update raw_finishers.events set content_hash = null where id = '{E_LEMAN}'")
     nightly = run_dbt([*check, *window], tmp_path, check=False)
     assert "ERROR=1 " in nightly, nightly[-2000:]
