@@ -88,6 +88,9 @@ def copy_schemas(env: dict[str, str], pairs: list[tuple[str | None, str]]) -> No
             cur.execute(f"create schema {target}")
             for table in _tables(cur, source):
                 cur.execute(f'create table {target}."{table}" as select * from {source}."{table}"')
+                if target in RAW_SCHEMAS and env["DBT_TARGET"] != "dev":
+                    # restored as the ingestion steps leave them (Warehouse.analyze)
+                    cur.execute(f'analyze {target}."{table}"')
 
 
 def land(n: int, finishers: int, kind: str, work: Path, nights: int = 3) -> None:

@@ -170,6 +170,21 @@ class Warehouse:
             )
         raise WarehouseConfigError(f"unsupported warehouse type {self.kind!r}")
 
+    def analyze(self, dataset: str) -> None:
+        """Fresh planner statistics for the tables of ``dataset`` (Postgres; DuckDB keeps
+        its own): every ingestion step ends with it, as every dbt model does
+        (``macros/statistics.sql``). Without them, autovacuum off or not yet run, the
+        nightly build planned its reads of the raw tables blind: merge joins sorting the
+        500,000 activities of Data ES for a night's 13,000 equipments (``bench/BASELINE.md``).
+        ANALYZE samples a fixed number of rows, so its cost stops growing with the table."""
+        if self.kind != "postgres":
+            return
+        with self.reader() as reader:
+            tables = sorted(reader.tables(dataset))
+            if tables:
+                names = ", ".join(f'"{dataset}"."{table}"' for table in tables)
+                reader.client.execute_sql(f"ANALYZE {names}")
+
     def describe(self) -> str:
         if self.kind == "duckdb":
             return f"{self.target} (duckdb {self.duckdb_path})"

@@ -29,10 +29,16 @@
     )
     and (
         {{ duplicate }}.insee_code = {{ keeper }}.insee_code
-        or {{ distance_between_m(
-            duplicate ~ '.latitude', duplicate ~ '.longitude',
-            keeper ~ '.latitude', keeper ~ '.longitude'
-        ) }} <= {{ var('duplicate_max_distance_m') }}
+        or (
+            {#- the north-south distance alone is no longer than the great circle: a cheap
+                bound that spares most of the day's pairs the trigonometry -#}
+            6371000 * radians(abs({{ duplicate }}.latitude - {{ keeper }}.latitude))
+            <= {{ var('duplicate_max_distance_m') }}
+            and {{ distance_between_m(
+                duplicate ~ '.latitude', duplicate ~ '.longitude',
+                keeper ~ '.latitude', keeper ~ '.longitude'
+            ) }} <= {{ var('duplicate_max_distance_m') }}
+        )
     )
 {%- endmacro %}
 

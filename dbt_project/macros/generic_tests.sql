@@ -68,7 +68,8 @@
     (Postgres), a test reads the night's rows, not the table twice). None, and the test
     reads every row, on a full refresh, with `full_tests`, and for a relation that is
     neither of:
-    - an incremental model or a snapshot with `updated_at`: its newest `updated_at`;
+    - an incremental model or a snapshot with `updated_at` (else `loaded_at`, the
+      installations of Data ES): its newest value;
     - a view with `loaded_at` (staging, the unions): the newest dlt load committed in any
       raw schema. A view's row is read from raw rows landed with it, so a row the night
       landed or re-landed is inside; old rows were tested the night they landed. -#}
@@ -80,10 +81,10 @@
         {%- if node.resource_type in ['model', 'snapshot']
             and (node.alias or node.name) == relation.identifier
             and node.schema == relation.schema -%}
-            {%- if node.config.materialized in ['incremental', 'snapshot']
-                and 'updated_at' in node.columns -%}
-                {%- set newest = newest_literal('updated_at', relation) -%}
-                {{ return({'column': 'updated_at', 'newest': newest} if newest else none) }}
+            {%- set column = ['updated_at', 'loaded_at'] | select('in', node.columns) | first -%}
+            {%- if node.config.materialized in ['incremental', 'snapshot'] and column -%}
+                {%- set newest = newest_literal(column, relation) -%}
+                {{ return({'column': column, 'newest': newest} if newest else none) }}
             {%- elif node.config.materialized == 'view' and 'loaded_at' in node.columns -%}
                 {%- set newest = newest_dlt_load_literal() -%}
                 {{ return({'column': 'loaded_at', 'newest': newest} if newest else none) }}

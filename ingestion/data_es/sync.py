@@ -528,6 +528,8 @@ class _Run:
         )
         self.pipeline.run(source, loader_file_format=None)
         self.session.close()
+        assert self.warehouse is not None
+        self.warehouse.analyze(settings.DATASET_NAME)
 
     def landed_tables(self) -> set[str]:
         assert self.warehouse is not None

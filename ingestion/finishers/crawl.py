@@ -282,6 +282,7 @@ def run_crawl(
             max_unlist_share=None if accept_shrink else config.max_unlist_share,
         )  # fmt: skip
         summary = crawl.run(limit, slugs, unlisted_slugs)
+        warehouse.analyze(settings.DATASET_NAME)
     summary.duration_s = round(time.monotonic() - started, 3)
     return summary
 

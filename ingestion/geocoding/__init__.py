@@ -197,6 +197,7 @@ def run_geocoding(
     )
     missing = frozenset({POI_LOCATIONS.name, GEOCODED_POINTS.name}) - landed_tables(warehouse)
     pipeline.run(geocoding_source(run_rows=run_rows, missing_tables=missing))
+    warehouse.analyze(settings.DATASET_NAME)
     return RunSummary(
         run_id=run_id,
         started_at=started_at,

@@ -56,6 +56,15 @@ def test_two_nights_update_in_place_unlist_and_keep_history(
     _crawl_races()
     run_sync()
     run_geocoding("offline")
+    if warehouse_env["DBT_TARGET"] == "prod":
+        # each step leaves planner statistics on what it landed (autovacuum is off here)
+        raw = ("raw_finishers", "raw_data_es", "raw_geocoding")
+        blind = query(
+            "select schemaname, relname from pg_stat_user_tables "
+            f"where schemaname in {raw} and last_analyze is null"
+        )
+        analyzed = query(f"select count(*) from pg_stat_user_tables where schemaname in {raw}")
+        assert blind == [] and analyzed[0][0] >= 9, (blind, analyzed)
     output = run_dbt(BUILD_WITHOUT_UNIT_TESTS, tmp_path)
     assert "WARN=0" in output  # the agreement test passes: above 99 %
     pois = query(
