@@ -4,6 +4,13 @@
     autovacuum (when it is on at all) gets to it. Without them the planner takes every
     key for a non-unique one: at 100,000 events it estimated the incremental duplicate
     detection at 10^16 candidate pairs and merge-joined every POI (bench/BASELINE.md).
+    A table written whole (first build, full refresh, `table`) is analyzed; one that a
+    night only merged into, when the rows changed since its last analyze reach
+    `analyze_changed_share` of it (autovacuum's own rule, in case it is off): a night's
+    1 % does not pay a 30,000-row sample on every big table (a second on the 780,000
+    activities), and the nights' cutoffs, past the statistics' newest value, are sized
+    from the `updated_at` index's real end anyway. The rows a night writes count from its
+    commit, so the night that crosses the share is analyzed by the next one.
     DuckDB keeps its statistics itself. Views are skipped. -#}
 {% macro analyze_table() -%}
     {{ return(adapter.dispatch('analyze_table')()) }}
@@ -13,9 +20,29 @@
 {%- endmacro %}
 
 {% macro postgres__analyze_table() -%}
-    {%- if model.config.materialized in ['table', 'incremental', 'snapshot'] -%}
+    {%- if model.config.materialized in ['table', 'incremental', 'snapshot']
+        and statistics_are_stale(this) -%}
         analyze {{ this }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- Whether `relation` (a Postgres table) was never analyzed, or has had more rows changed
+    since its last analyze than `analyze_changed_share` of its rows. -#}
+{% macro statistics_are_stale(relation) -%}
+    {%- if not execute -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set stale = run_query(
+        "select coalesce(stats.last_analyze, stats.last_autoanalyze) is null"
+        ~ " or stats.n_mod_since_analyze > " ~ var('analyze_changed_share')
+        ~ " * greatest(tables.reltuples, 0)"
+        ~ " from pg_catalog.pg_class as tables"
+        ~ " inner join pg_catalog.pg_namespace as schemas on tables.relnamespace = schemas.oid"
+        ~ " left join pg_catalog.pg_stat_user_tables as stats on tables.oid = stats.relid"
+        ~ " where schemas.nspname = '" ~ relation.schema ~ "'"
+        ~ " and tables.relname = '" ~ relation.identifier ~ "'"
+    ).columns[0].values() -%}
+    {{ return(stale | length == 0 or stale[0] is none or stale[0]) }}
 {%- endmacro %}
 
 {#- The `indexes` configs (on `updated_at`, dbt_project.yml) are for Postgres, whose
