@@ -5,12 +5,12 @@
     key for a non-unique one: at 100,000 events it estimated the incremental duplicate
     detection at 10^16 candidate pairs and merge-joined every POI (bench/BASELINE.md).
     A table written whole (first build, full refresh, `table`) is analyzed; one that a
-    night only merged into, when the rows changed since its last analyze reach
-    `analyze_changed_share` of it (autovacuum's own rule, in case it is off): a night's
-    1 % does not pay a 30,000-row sample on every big table (a second on the 780,000
-    activities), and the nights' cutoffs, past the statistics' newest value, are sized
-    from the `updated_at` index's real end anyway. The rows a night writes count from its
-    commit, so the night that crosses the share is analyzed by the next one.
+    night merged into only when its statistics went stale (`statistics_are_stale`): a
+    night replaces a few percent of the rows with rows of the same distribution, and
+    the nights' cutoffs, past the statistics' newest value, are sized from the
+    `updated_at` index's real end anyway, so a night does not pay a 30,000-row sample on
+    every big table (a second on the 780,000 activities). The rows a night writes count
+    from its commit, so the night that makes them stale is analyzed by the next one.
     DuckDB keeps its statistics itself. Views are skipped. -#}
 {% macro analyze_table() -%}
     {{ return(adapter.dispatch('analyze_table')()) }}
@@ -26,16 +26,19 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Whether `relation` (a Postgres table) was never analyzed, or has had more rows changed
-    since its last analyze than `analyze_changed_share` of its rows. -#}
+{#- Whether the statistics of `relation` (a Postgres table) are stale: never analyzed;
+    its live rows moved by more than `analyze_size_change_share` of the rows it was
+    analyzed with; or more rows changed since (inserted, updated or deleted) than it had
+    then: about ten nights of a 1 % change, whose delete+insert churns ~5 % each way. -#}
 {% macro statistics_are_stale(relation) -%}
     {%- if not execute -%}
         {{ return(true) }}
     {%- endif -%}
     {%- set stale = run_query(
         "select coalesce(stats.last_analyze, stats.last_autoanalyze) is null"
-        ~ " or stats.n_mod_since_analyze > " ~ var('analyze_changed_share')
-        ~ " * greatest(tables.reltuples, 0)"
+        ~ " or abs(stats.n_live_tup - tables.reltuples) > "
+        ~ var('analyze_size_change_share') ~ " * greatest(tables.reltuples, 0)"
+        ~ " or stats.n_mod_since_analyze > greatest(tables.reltuples, 0)"
         ~ " from pg_catalog.pg_class as tables"
         ~ " inner join pg_catalog.pg_namespace as schemas on tables.relnamespace = schemas.oid"
         ~ " left join pg_catalog.pg_stat_user_tables as stats on tables.oid = stats.relid"
