@@ -31,9 +31,11 @@ from .refresh_policy import PageState
 from .settings import DATASET_NAME
 from .strings import Strings
 
-# Rows per read of the state: a page of dicts is about 1.5 KB a row, 15 MB at 10,000,
-# freed before the next (the state itself is a few hundred bytes a row).
-STATE_PAGE_ROWS = 10_000
+# Rows per read of the state: a page of dicts is about 1.5 KB a row, 3 MB at 2,000, freed
+# before the next (the state itself is a few hundred bytes a row). A row's dict is too
+# large for Python's small-object heap: pages of 10,000 rows churned 15 MB of glibc's heap
+# while the state's arrays grew in it, and left 16 MB of it pinned at 100,000 events.
+STATE_PAGE_ROWS = 2_000
 
 
 @dataclass(slots=True)
