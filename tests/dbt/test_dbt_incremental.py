@@ -103,27 +103,24 @@ def test_nightly_data_tests_read_the_nights_rows(
     seed_night(2, now - timedelta(days=1))
     run_dbt(BUILD, tmp_path)
     poi = relation("bouge", "poi")
-    check = ["test", "--select", "not_null_poi_name"]
     window = ["--vars", "{nightly_test_window_hours: 12}"]
+    breaks = {  # a data test, and how to break an event's row in what it reads
+        "not_null_poi_name": f"update {poi} set name = null where original_id = '{{}}'",
+        # a staging view: its tests read the raw rows landed within the window of the
+        # newest dlt load
+        "not_null_stg_finishers__events_content_hash": (
+            "update raw_finishers.events set content_hash = null where id = '{}'"
+        ),
+    }
+    for test, breaking in breaks.items():
+        check = ["test", "--select", test]
+        # a row broken outside the night (E_QUIET was last landed on night 1)
+        execute(breaking.format(E_QUIET))
+        assert "PASS=1 " in run_dbt([*check, *window], tmp_path), test
+        weekly = run_dbt([*check, "--vars", "{full_tests: true}"], tmp_path, check=False)
+        assert "ERROR=1 " in weekly, weekly[-2000:]
 
-    # a row broken outside the night (E_QUIET was last landed on night 1)
-    execute(f"update {poi} set name = null where original_id = '{E_QUIET}'")
-    assert "PASS=1 " in run_dbt([*check, *window], tmp_path)
-    weekly = run_dbt([*check, "--vars", "{full_tests: true}"], tmp_path, check=False)
-    assert "ERROR=1 " in weekly, weekly[-2000:]
-
-    # a row of the night broken (E_LEMAN changed on night 2): the nightly test sees it
-    execute(f"update {poi} set name = null where original_id = '{E_LEMAN}'")
-    nightly = run_dbt([*check, *window], tmp_path, check=False)
-    assert "ERROR=1 " in nightly, nightly[-2000:]
-
-    # a staging view (over the raw tables): its tests read the rows landed within the
-    # window of the newest dlt load
-    check = ["test", "--select", "not_null_stg_finishers__events_content_hash"]
-    execute(f"update raw_finishers.events set content_hash = null where id = '{E_QUIET}'")
-    assert "PASS=1 " in run_dbt([*check, *window], tmp_path)
-    weekly = run_dbt([*check, "--vars", "{full_tests: true}"], tmp_path, check=False)
-    assert "ERROR=1 " in weekly, weekly[-2000:]
-    execute(f"update raw_finishers.events set content_hash = null where id = '{E_LEMAN}'")
-    nightly = run_dbt([*check, *window], tmp_path, check=False)
-    assert "ERROR=1 " in nightly, nightly[-2000:]
+        # a row of the night broken (E_LEMAN changed on night 2): the nightly test sees it
+        execute(breaking.format(E_LEMAN))
+        nightly = run_dbt([*check, *window], tmp_path, check=False)
+        assert "ERROR=1 " in nightly, nightly[-2000:]
