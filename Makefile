@@ -32,8 +32,11 @@ $(TOOLS)/bin/uv:
 	@python3 -m venv $(TOOLS) || { echo "python3 -m venv failed: install python3-venv (see README)"; exit 2; }
 	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
+# --compile-bytecode: every module compiled once, here. Without it a process whose
+# environment sets PYTHONDONTWRITEBYTECODE compiles dbt, dlt and their dependencies from
+# source each time it starts: 3.8 s to import dbt instead of 1.7 (bench/BASELINE.md).
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	@touch $@
 
 install: $(VENV)/.installed gazetteer ## create .venv from uv.lock (idempotent) and build the gazetteer
