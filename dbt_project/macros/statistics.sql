@@ -4,7 +4,12 @@
     autovacuum (when it is on at all) gets to it. Without them the planner takes every
     key for a non-unique one: at 100,000 events it estimated the incremental duplicate
     detection at 10^16 candidate pairs and merge-joined every POI (bench/BASELINE.md).
-    DuckDB keeps its statistics itself. Views are skipped. -#}
+    A table built whole (no statistics yet), a `--full-refresh` and the weekly
+    `full_tests` run analyze every column. An incremental run analyzes the columns a
+    night's rows are found and matched by (`analyzed_columns`): the rest of a table's
+    distribution does not move in a night, and sampling every column of a wide table
+    took 0.5–0.9 s a node (0.2 for the keys). DuckDB keeps its statistics itself. Views
+    are skipped. -#}
 {% macro analyze_table() -%}
     {{ return(adapter.dispatch('analyze_table')()) }}
 {%- endmacro %}
@@ -14,8 +19,62 @@
 
 {% macro postgres__analyze_table() -%}
     {%- if model.config.materialized in ['table', 'incremental', 'snapshot'] -%}
-        analyze {{ this }}
+        {%- set columns = analyzed_columns() -%}
+        analyze {{ this }}{{ ' (' ~ columns | join(', ') ~ ')' if columns }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The columns an incremental run of this node analyzes: its `unique_key` (what the
+    delete+insert and the next nodes match on), the column its night's rows are found by
+    (`night_column`: `updated_at`, else `loaded_at`), the columns of its `indexes` (a
+    model's own cutoff column), and a snapshot's `dbt_scd_id` and `dbt_valid_to` (dbt's
+    merge). Leaving the night's column out is what makes a plan go wrong: its newest
+    values past the histogram, the planner expects one row of a night's thousands (a
+    nested loop over a whole mart, 180 s for one relationship test). None (every
+    column) on a full refresh, on the weekly `full_tests` run, and for a table that has
+    no statistics yet (built whole). -#}
+{% macro analyzed_columns() -%}
+    {%- if not execute or flags.FULL_REFRESH or var('full_tests')
+        or model.config.materialized not in ['incremental', 'snapshot'] -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set analyzed -%}
+        select 1 from pg_stats
+        where schemaname = '{{ this.schema }}' and tablename = '{{ this.identifier }}'
+        limit 1
+    {%- endset -%}
+    {%- if run_query(analyzed) | length == 0 -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set key = model.config.unique_key -%}
+    {%- set columns = [key] if key is string else (key or []) | list -%}
+    {%- if night_column(model) -%}
+        {%- do columns.append(night_column(model)) -%}
+    {%- endif -%}
+    {%- if model.config.materialized == 'snapshot' -%}
+        {%- do columns.extend(['dbt_scd_id', 'dbt_valid_to']) -%}
+    {%- endif -%}
+    {%- for index in model.config.indexes or [] -%}
+        {%- do columns.extend(index.columns) -%}
+    {%- endfor -%}
+    {{ return(columns | unique | list) }}
+{%- endmacro %}
+
+{#- Pre-hook of every model and snapshot: no JIT compilation for the node's statements
+    on Postgres. Postgres compiles a query to machine code once its estimated cost
+    passes `jit_above_cost`, which most of this project's statements do at full size;
+    compiling cost more than it saved: 2.2 s of `int_pois_duplicates`' 5.6 s select on a
+    night at 100,000 events, and a full refresh took 82.9 s without JIT against 89.7
+    with it (bench/BASELINE.md). For this node's transaction only. -#}
+{% macro no_jit() -%}
+    {{ return(adapter.dispatch('no_jit')()) }}
+{%- endmacro %}
+
+{% macro default__no_jit() -%}
+{%- endmacro %}
+
+{% macro postgres__no_jit() -%}
+    set local jit = off
 {%- endmacro %}
 
 {#- The `indexes` configs (on `updated_at`, dbt_project.yml) are for Postgres, whose

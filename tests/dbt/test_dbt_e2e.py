@@ -188,6 +188,8 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
     assert_no_deprecation(run_dbt(BUILD_WITHOUT_UNIT_TESTS, tmp_path))
     changes = NIGHT2_CHANGES
     night2 = night2_events()
+    if warehouse_env["DBT_TARGET"] == "prod":
+        assert_night_column_analyzed()
 
     assert count(f"from {poi}") == len(night1) + 1  # nothing duplicated, one new event
     assert count(f"from {activity}") == sum(len(e["races"]) for e in night1) + len(
@@ -264,6 +266,36 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
     assert_no_deprecation(run_dbt(["docs", "generate"], tmp_path))
     assert_every_column_documented(tmp_path / "target")
     assert_log_clean(tmp_path)
+
+
+def assert_night_column_analyzed() -> None:
+    """After an incremental build, Postgres' statistics of every table dbt keeps count the
+    distinct values of its `updated_at` (else `loaded_at`) the night added: the night's
+    column was analyzed, so a night's rows are not estimated at one row (the other
+    columns keep their last full analysis). The sample is the whole table at this size,
+    so the count is exact."""
+    tables = records(
+        # `max`: updated_at sorts after loaded_at, the column the nightly reads by
+        "select c.table_schema, c.table_name, max(c.column_name) as night_column"
+        " from information_schema.columns as c join information_schema.tables as t"
+        " using (table_schema, table_name)"
+        " where c.table_schema in ('staging', 'intermediate', 'bouge', 'snapshots')"
+        " and c.column_name in ('updated_at', 'loaded_at') and t.table_type = 'BASE TABLE'"
+        " group by 1, 2"
+    )
+    assert {"int_pois_cleaned", "poi", "poi_snapshot"} <= {t["table_name"] for t in tables}
+    for table in tables:
+        schema, name, column = table.values()
+        distinct, rows, counted = records(
+            f"select count(distinct {column}) as distinct, count(*) as rows,"
+            " (select n_distinct from pg_stats"
+            f"  where schemaname = '{schema}' and tablename = '{name}'"
+            f"  and attname = '{column}') as counted"
+            f" from {schema}.{name}"
+        )[0].values()
+        # a negative n_distinct is a share of the rows
+        counted = counted if counted is None or counted >= 0 else -counted * rows
+        assert rows == 0 or round(counted) == distinct, (schema, name, column, distinct, counted)
 
 
 def assert_every_column_documented(target: Path) -> None:

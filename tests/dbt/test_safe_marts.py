@@ -60,3 +60,24 @@ def test_xss_corpus_is_inert_in_every_mart_column(
     execute(f"update {poi} set name = 'Trail <img src=x onerror=alert(1)>'")
     failed = run_dbt(["test", "--select", "poi,test_name:no_markup"], tmp_path, check=False)
     assert "FAIL" in failed and "no_markup_poi_name" in failed, failed[-3000:]
+
+    # sanitized HTML: the allowlist passes; a tag outside it fails, also when removing the
+    # allowed tags is what forms it (Postgres checks a first pass, tag_outside, before)
+    hostile = [
+        "<p>ok</p><script>alert(1)</script>",
+        "<<p>img src=x onerror=alert(1)>",
+        '<a href="javascript:alert(1)" rel="nofollow noopener">x</a>',
+        "<p>ok</p><!-- x -->",
+    ]
+    allowed = (
+        '<p><strong>ok</strong><br></p><a href="https://a.example/" rel="nofollow noopener">a</a>'
+    )
+    ids = [r[0] for r in query(f"select poi_id from {poi} order by poi_id")]
+    execute(f"update {poi} set name = 'Trail', description_html = '{allowed}'")
+    for poi_id, html in zip(ids, hostile, strict=False):
+        quoted = html.replace("'", "''")
+        execute(f"update {poi} set description_html = '{quoted}' where poi_id = '{poi_id}'")
+    failed = run_dbt(["test", "--select", "poi,test_name:no_markup"], tmp_path, check=False)
+    report = failed.split("Failure in test no_markup_poi_True__description_html")
+    assert len(report) == 2 and f"Got {len(hostile)} results" in report[1][:400], failed[-3000:]
+    assert "Failure in test no_markup_poi_name" not in failed, failed[-3000:]
