@@ -120,12 +120,6 @@
     {{ return(none) }}
 {%- endmacro %}
 
-{#- The column a night's rows of `node` (a model or snapshot of the graph) are found by:
-    `updated_at`, else `loaded_at` (a staging table's dlt load), else none. -#}
-{% macro night_column(node) -%}
-    {{ return(['updated_at', 'loaded_at'] | select('in', node.columns) | first) }}
-{%- endmacro %}
-
 {#- The commit time of the newest dlt load of every raw schema landed (the `_dlt_loads`
     tables the sources declare), as a SQL timestamp literal; none before any load. -#}
 {% macro newest_dlt_load_literal() -%}

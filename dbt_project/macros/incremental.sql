@@ -33,6 +33,13 @@
     {{ return("cast('" ~ newest.isoformat() ~ "' as timestamp with time zone)") }}
 {%- endmacro %}
 
+{#- The column a night's rows of `node` (a model or snapshot of the graph) are found by:
+    `updated_at`, else `loaded_at` (a staging table's dlt load), else none. Read by the
+    nightly data tests' window and by the night's `analyze` (macros/statistics.sql). -#}
+{% macro night_column(node) -%}
+    {{ return(['updated_at', 'loaded_at'] | select('in', node.columns) | first) }}
+{%- endmacro %}
+
 {#- Installations of Data ES with an equipment landed at or past the model's cutoff of
     `loaded_at` (`installation_id`): the staging aggregates re-aggregate them from all of
     their equipments. Incremental runs only. -#}

@@ -38,18 +38,19 @@
         or model.config.materialized not in ['incremental', 'snapshot'] -%}
         {{ return([]) }}
     {%- endif -%}
-    {%- set analyzed -%}
+    {%- set has_statistics -%}
         select 1 from pg_stats
         where schemaname = '{{ this.schema }}' and tablename = '{{ this.identifier }}'
         limit 1
     {%- endset -%}
-    {%- if run_query(analyzed) | length == 0 -%}
+    {%- if run_query(has_statistics) | length == 0 -%}
         {{ return([]) }}
     {%- endif -%}
     {%- set key = model.config.unique_key -%}
     {%- set columns = [key] if key is string else (key or []) | list -%}
-    {%- if night_column(model) -%}
-        {%- do columns.append(night_column(model)) -%}
+    {%- set night = night_column(model) -%}
+    {%- if night -%}
+        {%- do columns.append(night) -%}
     {%- endif -%}
     {%- if model.config.materialized == 'snapshot' -%}
         {%- do columns.extend(['dbt_scd_id', 'dbt_valid_to']) -%}
