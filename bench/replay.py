@@ -2,7 +2,11 @@
 without crawling and reading the sources again for every try.
 
     python -m bench.replay land  --work DIR [--n 334000] [--finishers 100000] [--warehouse postgres]
-    python -m bench.replay build --work DIR [--nights 3]
+    python -m bench.replay build --work DIR [--nights 3] [--again]
+
+``build --again`` replays the last night only, from a copy of the warehouse kept by the
+previous ``build`` before it (a DuckDB file; a Postgres database copied as a template):
+one night's build, tried again and again on the same state.
 
 ``land`` lands three nights as ``bench.data_es`` does (the synthetic finishers.com, 1 %
 changed and 0.5 % removed and new a night; the Data ES set, 1 % changed a night; offline
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -116,11 +121,40 @@ def land(n: int, finishers: int, kind: str, work: Path, nights: int = 3) -> None
     (work / "replay.json").write_text(json.dumps({"env": env, "nights": landed}, indent=1))
 
 
-def build(work: Path, nights: int | None = None) -> list[dict[str, Any]]:
+def _keep(env: dict[str, str], restore: bool) -> None:
+    """Copy the warehouse aside (``restore``: back) as it is before the last night."""
+    if env["DBT_TARGET"] == "dev":
+        path = Path(env["DUCKDB_PATH"])
+        kept = path.with_suffix(".before-last-night")
+        shutil.copyfile(*((kept, path) if restore else (path, kept)))
+        return
+    import psycopg2
+
+    name = env["POSTGRES_DB"]
+    source, target = (f"{name}_kept", name) if restore else (name, f"{name}_kept")
+    admin = psycopg2.connect(host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+                             user=env["POSTGRES_USER"], dbname="postgres")  # fmt: skip
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'drop database if exists "{target}"')
+        # files copied and flushed now (not 5 GB of WAL that a checkpoint would still be
+        # writing during the build)
+        cur.execute(f'create database "{target}" template "{source}" strategy file_copy')
+        cur.execute("checkpoint")
+    admin.close()
+
+
+def build(work: Path, nights: int | None = None, again: bool = False) -> list[dict[str, Any]]:
     saved = json.loads((work / "replay.json").read_text())
     env, landed = saved["env"], saved["nights"][:nights]
     builds: list[dict[str, Any]] = []
+    if again:  # the last night only, from the copy kept before it; the full build's figures
+        _keep(env, restore=True)
+        builds = [json.loads((work / "full_build.json").read_text())]
+        landed = landed[-1:]
     for night in landed:
+        if night is landed[-1] and not again and len(landed) > 1:
+            _keep(env, restore=False)
         number = night["night"]
         restore = [(f"replay{number}_{schema}", schema) for schema in RAW_SCHEMAS]
         if number == 1:
@@ -136,6 +170,8 @@ def build(work: Path, nights: int | None = None) -> list[dict[str, Any]]:
             done["share"] = round(done["wall_s"] / builds[0]["wall_s"], 2)
             done["share_of_run"] = round(done["elapsed_s"] / builds[0]["elapsed_s"], 2)
         builds.append(done)
+        if number == 1:
+            (work / "full_build.json").write_text(json.dumps(done))
         print(json.dumps({"night": number, **done}), flush=True)
     return builds
 
@@ -148,11 +184,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--finishers", type=int, default=100_000)
     parser.add_argument("--warehouse", choices=("duckdb", "postgres"), default="duckdb")
     parser.add_argument("--nights", type=int, default=3)
+    parser.add_argument("--again", action="store_true", help="the last night again (see above)")
     args = parser.parse_args(argv)
     if args.action == "land":
         land(args.n, args.finishers, args.warehouse, args.work, args.nights)
     else:
-        build(args.work, args.nights)
+        build(args.work, args.nights, args.again)
 
 
 if __name__ == "__main__":
