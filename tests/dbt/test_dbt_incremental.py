@@ -105,7 +105,7 @@ def test_nightly_data_tests_read_the_nights_rows(
     poi = relation("bouge", "poi")
     window = ["--vars", "{nightly_test_window_hours: 12}"]
     breaks = {  # a data test, and how to break an event's row in what it reads
-        "not_null_poi_name": f"update {poi} set name = null where original_id = '{{}}'",
+        "no_markup_poi_name": f"update {poi} set name = '<b>x</b>' where original_id = '{{}}'",
         # a staging view: its tests read the raw rows landed within the window of the
         # newest dlt load
         "not_null_stg_finishers__events_content_hash": (
@@ -116,7 +116,7 @@ def test_nightly_data_tests_read_the_nights_rows(
         check = ["test", "--select", test]
         # a row broken outside the night (E_QUIET was last landed on night 1)
         execute(breaking.format(E_QUIET))
-        assert "PASS=1 " in run_dbt([*check, *window], tmp_path), test
+        assert f"PASS {test} " in run_dbt([*check, *window], tmp_path), test
         weekly = run_dbt([*check, "--vars", "{full_tests: true}"], tmp_path, check=False)
         assert "ERROR=1 " in weekly, weekly[-2000:]
 
@@ -124,3 +124,37 @@ def test_nightly_data_tests_read_the_nights_rows(
         execute(breaking.format(E_LEMAN))
         nightly = run_dbt([*check, *window], tmp_path, check=False)
         assert "ERROR=1 " in nightly, nightly[-2000:]
+
+
+def test_marts_refuse_a_null_their_contract_forbids(
+    warehouse_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A mart column declared `not_null` is a constraint of the table, not a nightly data
+    test: the warehouse refuses the null row, and a build fails. A mart built before the
+    constraint was declared (an incremental run never recreates it) gets it at the next
+    build (`not_null_constraints_in_force`, on-run-start)."""
+    now = datetime.now(UTC)
+    seed_night(1, now - timedelta(days=1))
+    run_dbt(BUILD, tmp_path)
+    poi, activity = relation("bouge", "poi"), relation("bouge", "activity")
+    nullable = (
+        "select table_name, column_name from information_schema.columns"
+        " where table_schema = 'bouge' and is_nullable = 'YES'"
+        " and table_name in ('poi', 'activity') and column_name in ('source', 'sport')"
+    )
+    assert records(nullable) == []
+    with pytest.raises(Exception, match=r"(?i)null"):
+        execute(f"update {poi} set source = null where original_id = '{E_PARIS}'")
+
+    # as the marts were before the constraints: the next build puts them in force
+    execute(f"alter table {poi} alter column source drop not null")
+    execute(f"alter table {activity} alter column sport drop not null")
+    assert len(records(nullable)) == 2
+    run_dbt(BUILD, tmp_path)
+    assert records(nullable) == []
+
+    # a null already there: the build stops before any model runs, and says where
+    execute(f"alter table {poi} alter column source drop not null")
+    execute(f"update {poi} set source = null where original_id = '{E_PARIS}'")
+    failed = run_dbt(BUILD, tmp_path, check=False)
+    assert "on-run-start" in failed and "source" in failed, failed[-3000:]
