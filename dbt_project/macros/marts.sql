@@ -43,7 +43,8 @@
     {%- set schemas = declared | map(attribute=0) | unique | list -%}
     {%- set nullable = run_query(
         "select table_schema, table_name, column_name from information_schema.columns"
-        ~ " where is_nullable = 'YES' and table_schema in ('" ~ schemas | join("', '") ~ "')"
+        ~ " where is_nullable = 'YES' and table_catalog = current_database()"
+        ~ " and table_schema in ('" ~ schemas | join("', '") ~ "')"
     ) -%}
     {%- set statements = [] -%}
     {%- for row in nullable.rows if (row[0], row[1], row[2]) in declared -%}
