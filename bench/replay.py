@@ -128,20 +128,14 @@ def _keep(env: dict[str, str], restore: bool) -> None:
         kept = path.with_suffix(".before-last-night")
         shutil.copyfile(*((kept, path) if restore else (path, kept)))
         return
-    import psycopg2
-
     name = env["POSTGRES_DB"]
     source, target = (f"{name}_kept", name) if restore else (name, f"{name}_kept")
-    admin = psycopg2.connect(host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-                             user=env["POSTGRES_USER"], dbname="postgres")  # fmt: skip
-    admin.autocommit = True
-    with admin.cursor() as cur:
+    with _cursor({**env, "POSTGRES_DB": "postgres"}) as cur:
         cur.execute(f'drop database if exists "{target}"')
         # files copied and flushed now (not 5 GB of WAL that a checkpoint would still be
         # writing during the build)
         cur.execute(f'create database "{target}" template "{source}" strategy file_copy')
         cur.execute("checkpoint")
-    admin.close()
 
 
 def build(work: Path, nights: int | None = None, again: bool = False) -> list[dict[str, Any]]:
@@ -153,7 +147,7 @@ def build(work: Path, nights: int | None = None, again: bool = False) -> list[di
         builds = [json.loads((work / "full_build.json").read_text())]
         landed = landed[-1:]
     for night in landed:
-        if night is landed[-1] and not again and len(landed) > 1:
+        if len(landed) > 1 and night is landed[-1]:
             _keep(env, restore=False)
         number = night["night"]
         restore = [(f"replay{number}_{schema}", schema) for schema in RAW_SCHEMAS]
