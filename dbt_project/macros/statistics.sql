@@ -78,7 +78,7 @@
     set local jit = off
 {%- endmacro %}
 
-{#- The `indexes` configs (on `updated_at`, dbt_project.yml) are for Postgres, whose
+{#- The `indexes` configs (`updated_at`, `loaded_at`: dbt_project.yml) are for Postgres, whose
     nightly reads find the night's rows by them. On DuckDB none is created: its zone maps
     already skip the row groups outside a night, and dbt-duckdb drops and re-creates an
     ART index around each table's rename, which fails when two threads rebuild tables at
