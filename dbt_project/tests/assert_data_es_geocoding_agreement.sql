@@ -9,8 +9,8 @@ with
 installations as (
 
     {#- An installation's `new_code` is the same on each of its equipments: read from the
-        equipments view (a projection of the raw rows), not from the installations view,
-        whose aggregate over every equipment would run once more each night. -#}
+        equipments (a projection of the raw rows), not from the installations, an
+        aggregate that would be computed from them once more. -#}
     select
         installation_id as original_id,
         min(insee_code) as source_insee_code

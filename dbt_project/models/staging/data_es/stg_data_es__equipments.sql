@@ -1,5 +1,8 @@
 {#- One row per Data ES equipment, cast and renamed; `loaded_at` is the commit time of its
-    dlt load (dlt_loaded_at; empty while Data ES was never landed). -#}
+    dlt load (dlt_loaded_at; empty while Data ES was never landed).
+    Incremental (delete+insert on the equipment): the sync merges each equipment on its
+    number and never deletes one (a gone equipment is landed again, unlisted), so a night
+    reads only the rows landed since the last build. -#}
 
 select
     cast(equip_numero as text) as equipment_id,
@@ -41,3 +44,6 @@ select
     cast(last_seen_at as timestamp with time zone) as last_seen_at,
     loaded_at
 from {{ dlt_loaded_at('raw_data_es', 'equipments', optional=true) }} as equipments
+{%- if is_incremental() %}
+    where loaded_at >= {{ incremental_cutoff('loaded_at') }}
+{%- endif %}
