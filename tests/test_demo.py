@@ -119,6 +119,8 @@ def test_docs_site_boots_in_a_browser(demo: Demo, page) -> None:
     flow = page.get_by_text("the models the marts read are incremental tables")
     expect(flow).to_be_visible()
     expect(page.get_by_text("raw_data_es").first).to_be_visible()
+    # and which staging models are tables a night updates in part
+    expect(page.get_by_text("incremental tables for what a night reads a part of")).to_be_visible()
 
     # The lineage graph, opened with its button: drawn, from the raw tables to the marts.
     page.get_by_title("View Lineage Graph").click()
@@ -150,6 +152,13 @@ def test_docs_site_boots_in_a_browser(demo: Demo, page) -> None:
     page.locator("tr", has_text="poi_id").first.click()
     description = page.get_by_text("Deterministic key, hash of source and original_id")
     expect(description.filter(visible=True).first).to_be_visible()
+
+    # A staging table a night updates in part: its page says how dbt builds it.
+    page.goto("about:blank")
+    page.goto(f"{site}#!/model/model.bouge.stg_finishers__races")
+    heading = page.get_by_role("heading", name=re.compile(r"^stg_finishers__races"))
+    expect(heading).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("incremental", exact=True).first).to_be_visible()
 
 
 def _graph_nodes(page) -> list[tuple[str, str]]:
