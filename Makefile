@@ -72,9 +72,8 @@ docs: $(VENV)/.installed ## generate and serve the dbt docs site on http://local
 docs-site: $(VENV)/.installed ## the dbt docs as one static page, checked: target/static_index.html
 	$(PY) -m ingestion.docs_site
 
-# The suite on one worker per core, at most 4 (pytest-xdist): each test has its own DuckDB
-# file or Postgres database, and each file stays on one worker (its module fixtures run
-# once). On 2 cores: 8 min instead of 15 (bench/BASELINE.md). TEST_WORKERS=0: one process.
+# pytest-xdist: one worker per core, at most 4 (each test has its own DuckDB file or Postgres
+# database); each file stays on one worker, so its module fixtures run once.
 TEST_WORKERS ?= auto
 test: install ## lint + the whole test suite (DuckDB and the local Postgres), in parallel
 	$(MAKE) lint
