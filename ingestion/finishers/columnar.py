@@ -1,12 +1,12 @@
 """Rows of one dataclass held column by column, in arrays, and read back as instances.
 
-The crawl keeps a page state and an event state for every page of the catalogue, and a
-site-map entry for each (:mod:`.crawl_state`, :mod:`.entries`). As instances they cost
-one object per field value and per row, allocated all night between the rows of the
-landed batches, whose memory they then keep from going back to the system (issue 13). A
-:class:`Columns` keeps each field in one array: strings as codes of a
-:class:`.strings.StringTable`, times as microseconds, flags as bytes. Reading a row builds
-a new instance, equal to the one stored (times come back in UTC, the same instant).
+The crawl keeps a site-map entry for every page of the catalogue all night
+(:mod:`.entries`; the pages' and events' state is spilled to disk, :mod:`.spill`). As
+instances they cost one object per field value and per row, allocated all night between
+the rows of the landed batches, whose memory they then keep from going back to the
+system (issue 13). A :class:`Columns` keeps each field in one array: strings as codes of
+a :class:`.strings.StringTable`, times as microseconds. Reading a row builds a new
+instance, equal to the one stored (times come back in UTC, the same instant).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from array import array
 from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar, overload
 
 from .strings import StringTable
@@ -23,7 +23,6 @@ from .strings import StringTable
 T = TypeVar("T")
 
 _NO_INT = -(2**63)
-_NO_INT32 = -(2**31)
 _NO_CODE = -1
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NAIVE_EPOCH = datetime(1970, 1, 1)
@@ -100,42 +99,6 @@ class Suffixed(Text):
         return text + values[self.suffix] if stored & 1 else text
 
 
-class Int(Column):
-    """An integer of 32 bits (a status, a counter); a larger one is an OverflowError."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name, array("i"))
-
-    def encode(self, value: Any, row: Any) -> int:
-        if value is None:
-            return _NO_INT32
-        if type(value) is not int:
-            raise TypeError(f"{self.name}: {value!r} is not an int")
-        if not _NO_INT32 < value < 2**31:
-            raise OverflowError(f"{self.name}: {value} does not fit in 32 bits")
-        return value
-
-    def decode(self, stored: int, values: dict[str, Any]) -> Any:
-        return None if stored == _NO_INT32 else stored
-
-
-class Flag(Column):
-    """True, False or None, in one byte."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name, bytearray())
-
-    def encode(self, value: Any, row: Any) -> int:
-        if value is None:
-            return 2
-        if type(value) is not bool:
-            raise TypeError(f"{self.name}: {value!r} is not a bool")
-        return int(value)
-
-    def decode(self, stored: int, values: dict[str, Any]) -> Any:
-        return None if stored == 2 else bool(stored)
-
-
 class Time(Column):
     """A datetime to the microsecond: an aware one comes back in UTC, a naive one naive."""
 
@@ -157,21 +120,6 @@ class Time(Column):
         if stored & 1:
             return _NAIVE_EPOCH + (stored >> 1) * _US
         return _EPOCH + (stored >> 1) * _US
-
-
-class Day(Column):
-    def __init__(self, name: str) -> None:
-        super().__init__(name, array("i"))
-
-    def encode(self, value: Any, row: Any) -> int:
-        if value is None:
-            return 0
-        if type(value) is not date:
-            raise TypeError(f"{self.name}: {value!r} is not a date")
-        return value.toordinal()
-
-    def decode(self, stored: int, values: dict[str, Any]) -> Any:
-        return date.fromordinal(stored) if stored else None
 
 
 class Columns(Generic[T]):
@@ -271,69 +219,6 @@ class RowSequence(Sequence[T]):
         return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
 
     __hash__ = None  # type: ignore[assignment]
-
-
-class RowMap(MutableMapping[str, T]):
-    """A ``dict`` of rows by a string key, held in :class:`Columns`: the key as its code
-    in ``keys``, and one int per code of that table for where its row is."""
-
-    def __init__(self, keys: StringTable, rows: Columns[T]) -> None:
-        self.keys_table = keys
-        self.rows = rows
-        self._row_of = CodeIndex()  # key code → row index
-        self._key_of = array("i")  # row index → key code, or -1 once deleted
-        self._len = 0
-
-    def row_index(self, key: object) -> int:
-        """The index of ``key``'s row in :attr:`rows`, or -1."""
-        code = self.keys_table.find(key) if isinstance(key, str) else _NO_CODE
-        return self.row_of_code(code)
-
-    def row_of_code(self, code: int) -> int:
-        return self._row_of.get(code)
-
-    def __getitem__(self, key: str) -> T:
-        index = self.row_index(key)
-        if index == _NO_CODE:
-            raise KeyError(key)
-        return self.rows.get(index)
-
-    def __contains__(self, key: object) -> bool:
-        return self.row_index(key) != _NO_CODE
-
-    def __setitem__(self, key: str, value: T) -> None:
-        code = self.keys_table.code(key)
-        index = self._row_of.get(code)
-        if index != _NO_CODE:
-            self.rows.set(index, value)
-            return
-        self._row_of.set(code, self.rows.append(value))
-        self._key_of.append(code)
-        self._len += 1
-
-    def __delitem__(self, key: str) -> None:
-        index = self.row_index(key)
-        if index == _NO_CODE:
-            raise KeyError(key)
-        self._row_of.set(self._key_of[index], _NO_CODE)
-        self._key_of[index] = _NO_CODE  # the row's columns stay: deleting is rare
-        self._len -= 1
-
-    def __iter__(self) -> Iterator[str]:
-        return (self.keys_table[code] for code in self._key_of if code != _NO_CODE)
-
-    def key_codes(self) -> Iterator[tuple[int, int]]:
-        """(key code, row index) of every row, without decoding anything."""
-        return ((code, i) for i, code in enumerate(self._key_of) if code != _NO_CODE)
-
-    def __len__(self) -> int:
-        return self._len
-
-    @property
-    def nbytes(self) -> int:
-        """The bytes of its own arrays and columns (not the shared string tables')."""
-        own = self._row_of.nbytes + len(self._key_of) * self._key_of.itemsize
-        return own + self.rows.nbytes
 
 
 class TextMap(MutableMapping[str, str]):

@@ -209,6 +209,7 @@ class _Crawl:
                 self.lander.close([s.row()])
             finally:
                 s.batches = self.lander.batches
+        self.state.close()
         self.fetcher.close()
 
 

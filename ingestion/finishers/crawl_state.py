@@ -8,27 +8,26 @@ full event rows are read back with :func:`read_events` for the few events whose 
 flips.
 
 The state is read a page of rows at a time (``WarehouseReader.pages``): Postgres' client
-would hold a whole result, the catalogue's size, before the first row. It is kept in
-columns (:mod:`.columnar`): a few arrays, not objects per page and event that the landed
-batches' memory would be trapped between all night (issue 13).
+would hold a whole result, the catalogue's size, before the first row. It is kept out of
+the process (:mod:`.spill`), in a temporary SQLite database: held in the process, even in
+columns, it grew the crawl's memory with the catalogue (issue 13).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from ingestion.raw_tables import BIGINT, BOOL, TEXT, TS
 from ingestion.warehouse import Warehouse, WarehouseUnreachable
 from ingestion.warehouse_reader import WarehouseReader
 
-from .columnar import Column, Columns, Day, Flag, Int, RowMap, Suffixed, Text, Time
-from .columns import EVENT_COLUMNS, PAGE_COLUMNS
+from .columns import EVENT_COLUMNS
 from .refresh_policy import PageState
 from .settings import DATASET_NAME
+from .spill import SpillDatabase, SpilledRows
 from .strings import Strings
 
 # Rows per read of the state: a page of dicts is about 1.5 KB a row, 3 MB at 2,000, freed
@@ -83,55 +82,28 @@ class SitemapState:
     fetched_at: datetime | None = None
 
 
-def page_columns(strings: Strings) -> Columns[PageState]:
-    """How a page state is held: its slug and event id in their own tables, its URL
-    without its slug."""
-    own: dict[str, Column] = {
-        "slug": Text("slug", strings.slugs),
-        "url": Suffixed("url", strings.texts, "slug"),
-        "event_id": Text("event_id", strings.ids),
-    }
-    kinds: dict[str, Callable[[str], Column]] = {
-        TEXT: lambda name: Text(name, strings.texts), TS: Time, BIGINT: Int, BOOL: Flag,
-    }  # fmt: skip
-    return Columns(
-        PageState,
-        [own.get(name) or kinds[spec["data_type"]](name) for name, spec in PAGE_COLUMNS.items()],
-    )
-
-
-def event_columns(strings: Strings) -> Columns[EventState]:
-    return Columns(
-        EventState,
-        [
-            Text("content_hash", strings.texts),
-            Flag("is_listed"),
-            Time("first_seen_at"),
-            Time("last_seen_at"),
-            Time("content_changed_at"),
-            Day("edition_start_date"),
-            Day("edition_end_date"),
-            Text("slug", strings.slugs),
-            Text("page_slug", strings.slugs),
-        ],
-    )
-
-
 class CrawlState:
     """What the previous crawls landed, as the refresh policy and change detection read
     it: ``pages`` (slug → :class:`PageState`) and ``events`` (id → :class:`EventState`)
-    behave as dicts, held in columns; ``sitemaps`` (url → validators) is a dict."""
+    behave as dicts, kept out of the process (:mod:`.spill`); ``sitemaps`` (url →
+    validators) is a dict. ``strings``: the tables the site map's and the night's strings
+    go to (:mod:`.entries`)."""
 
     def __init__(self, strings: Strings | None = None) -> None:
         self.strings = strings or Strings()
-        self.pages: RowMap[PageState] = RowMap(self.strings.slugs, page_columns(self.strings))
-        self.events: RowMap[EventState] = RowMap(self.strings.ids, event_columns(self.strings))
+        self._spill = SpillDatabase()
+        self.pages = SpilledRows(self._spill, "pages", PageState)
+        self.events = SpilledRows(self._spill, "events", EventState)
         self.sitemaps: dict[str, SitemapState] = {}
 
     @property
-    def nbytes(self) -> int:
-        """The bytes held for the pages and events, their strings included."""
-        return self.pages.nbytes + self.events.nbytes + self.strings.nbytes
+    def spilled_bytes(self) -> int:
+        """The bytes of the pages and events, out of the process (but SQLite's page cache)."""
+        return self._spill.size
+
+    def close(self) -> None:
+        """Delete the pages and events (the spill database)."""
+        self._spill.close()
 
 
 _PAGE_FIELDS = [f.name for f in fields(PageState)]
@@ -170,11 +142,10 @@ def read_pages_and_events(
     with _reading(warehouse) as reader:
         wanted = ["id", *EVENT_STATE_FIELDS]
         for rows in reader.pages(DATASET_NAME, "events", wanted, ["id"], page_rows):
-            for row in rows:  # the reader reads the key of the last row: left in place
-                state.events[row["id"]] = EventState.of(row)
+            # the reader reads the key of the last row: left in place
+            state.events.put_many((row["id"], EventState.of(row)) for row in rows)
         for rows in reader.pages(DATASET_NAME, "pages", _PAGE_FIELDS, ["slug"], page_rows):
-            for row in rows:
-                state.pages[row["slug"]] = page_state(row)
+            state.pages.put_many((row["slug"], page_state(row)) for row in rows)
 
 
 @contextmanager

@@ -62,12 +62,14 @@ def test_rows_come_back_equal_and_dicts_compare_equal() -> None:
     assert len(state.events) == 1 and state.events[TEXTS[0]].is_listed is True
     del state.pages["other"]
     assert list(state.pages) == ["trail-x"] and "other" not in state.pages
-    with pytest.raises(TypeError):
-        state.events["e"] = EventState(edition_start_date="2027-01-01")  # type: ignore[arg-type]
-    with pytest.raises(OverflowError):  # counters and statuses are held in 32 bits
-        state.pages["big"] = PageState(slug="big", url="u", check_count=2**31)
-    state.events["e"] = EventState(is_listed=False)  # the failed row left nothing half-stored
+    with pytest.raises(TypeError):  # a row of another kind is refused, nothing stored
+        state.events["e"] = page  # type: ignore[assignment]
+    assert "e" not in state.events and state.events.get("e") is None
+    state.events["e"] = EventState(is_listed=False)
     assert state.events["e"] == EventState(is_listed=False) and len(state.events) == 2
+    listed = {TEXTS[0]: EventState(is_listed=True), "e": state.events["e"]}
+    assert dict(state.events.items()) == listed
+    state.close()
 
 
 def test_a_text_map_maps_slugs_to_ids() -> None:

@@ -105,18 +105,22 @@ def _catalogue(n: int) -> tuple[CrawlState, SitemapEntries]:
     return state, entries
 
 
-def test_the_state_per_event_stays_compact() -> None:
+def test_the_state_stays_out_of_the_process() -> None:
     """No Python object per page or event (they would trap the landed batches' memory
-    between them), and about 315 bytes per event in all (1,670 B read row by row as
-    objects, 820 B with their repeated values shared)."""
-    n = 20_000
+    between them), the pages' and events' state on disk (:mod:`.spill`): the process
+    holds the site map's entries and strings, about 70 bytes an event."""
+    n = 50_000
     gc.collect()
-    blocks = sys.getallocatedblocks()
+    release_free_memory()
+    blocks, rss = sys.getallocatedblocks(), psutil.Process().memory_info().rss
     state, entries = _catalogue(n)
     gc.collect()
+    release_free_memory()
     assert (sys.getallocatedblocks() - blocks) / n < 0.05  # a few arrays, whatever n
-    per_event = (state.nbytes + entries.nbytes) / n
-    assert per_event < 340, per_event  # 34 MB at 100,000 events
+    per_event = (state.strings.nbytes + entries.nbytes) / n
+    assert per_event < 80, per_event  # 7 MB at 100,000 events
+    grown, spilled = psutil.Process().memory_info().rss - rss, state.spilled_bytes
+    assert spilled > 20 * 2**20 and grown < spilled / 3, (spilled, grown)
 
     # what is read back is what was stored
     page = state.pages["trail-des-cretes-de-la-vallee-2a"]
