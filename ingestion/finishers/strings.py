@@ -1,7 +1,8 @@
 """Strings kept compact: each distinct one once, in one buffer, named by an int code.
 
-The crawl keeps a slug, an event id, a content hash and an ETag for every page of the
-catalogue all night. As Python objects each costs a 50-byte header, its dict entries and
+The crawl keeps the slug and URL of every page of tonight's site map all night, and the
+event id of every page it reads (the pages' and events' own state is on disk,
+:mod:`.spill`). As Python objects each costs a 50-byte header, its dict entries and
 a hash, and they are allocated between the rows of the batches landed all night: freed
 rows left around them cannot go back to the system, so the process grew with the
 catalogue far more than the strings themselves (issue 13). A :class:`StringTable` holds
@@ -116,9 +117,9 @@ class StringTable:
 
 
 class Strings:
-    """The crawl's string tables: a catalogue's slugs, its event ids, and the rest (content
-    hashes, ETags, a URL's part before its slug, run ids, outcomes). One table per kind of
-    key, so that what is indexed by a slug or an event id costs one entry per slug or id."""
+    """The crawl's string tables: a catalogue's slugs, the event ids of the pages read
+    tonight, and the rest (a URL's part before its slug). One table per kind of key, so
+    that what is indexed by a slug or an event id costs one entry per slug or id."""
 
     def __init__(self) -> None:
         self.slugs = StringTable()
