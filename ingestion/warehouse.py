@@ -80,6 +80,14 @@ class Warehouse:
         """The DuckDB settings of the profile (``memory_limit``...), as dbt applies them."""
         return dict(self.settings.get("settings") or {})
 
+    def with_duckdb_memory_limit(self, limit: str | None) -> Warehouse:
+        """This warehouse with DuckDB's ``memory_limit`` set to ``limit`` (None, "" or a
+        Postgres target: unchanged): a step that needs less than dbt caps its own."""
+        if not limit or self.kind != "duckdb":
+            return self
+        settings = {**self.settings, "settings": {**self.duckdb_settings, "memory_limit": limit}}
+        return Warehouse(self.target, settings)
+
     def postgres_credentials(self) -> dict[str, Any]:
         s = self.settings
         return {

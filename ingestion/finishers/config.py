@@ -40,6 +40,7 @@ class CrawlConfig:
     # how a run lands its batches, re-checks pages, guards a bad night, budgets itself
     batch_size: int = settings.BATCH_SIZE
     batch_min_seconds: float = settings.BATCH_MIN_SECONDS
+    duckdb_memory_limit: str = settings.DUCKDB_MEMORY_LIMIT  # the crawl's; dbt: the profile's
     lastmod_recheck_days: float = settings.LASTMOD_RECHECK_DAYS
     max_reject_share: float = settings.MAX_REJECT_SHARE
     max_unlist_share: float = settings.MAX_UNLIST_SHARE

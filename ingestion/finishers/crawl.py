@@ -265,7 +265,7 @@ def run_crawl(
     started = time.monotonic()
     budget = RunBudget.of(config, config.crawl_delay_s, backfill)
     try:
-        warehouse = current_warehouse()
+        warehouse = current_warehouse().with_duckdb_memory_limit(config.duckdb_memory_limit)
     except WarehouseConfigError as exc:
         raise CrawlError(f"warehouse not configured: {exc}") from exc
     with ExitStack() as stack:

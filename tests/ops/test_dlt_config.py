@@ -11,6 +11,7 @@ from dlt.common.configuration.specs import RuntimeConfiguration
 from dlt.load.configuration import LoaderConfiguration
 from dlt.normalize.configuration import NormalizeConfiguration
 
+from ingestion.finishers.config import fetch_config_from_env
 from ingestion.warehouse import current_warehouse, dlt_pipelines_dir
 from tests.ops.repo_files import REPO_ROOT
 
@@ -69,3 +70,25 @@ def test_the_profiles_duckdb_memory_cap_binds_the_ingestion_too(
     with warehouse.reader() as reader:
         reading = reader.records("select current_setting('memory_limit') as m")[0]["m"]
     assert landing == reading == "286.1 MiB"  # 300 MB
+
+
+def test_the_crawl_caps_its_duckdb_lower_than_the_profile(
+    duckdb_env: dict, monkeypatch: pytest.MonkeyPatch
+):
+    """The crawl reads its state once and merges 100-page batches: its DuckDB buffer pool
+    gets ``FINISHERS_DUCKDB_MEMORY_LIMIT`` (192MB), so that it does not grow with the
+    warehouse up to dbt's cap (the profile's, which every other step keeps)."""
+    monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "300MB")
+
+    def crawl_caps() -> tuple[str, str]:
+        config = fetch_config_from_env("http://127.0.0.1:9")
+        crawl = current_warehouse().with_duckdb_memory_limit(config.duckdb_memory_limit)
+        with crawl.pipeline("ops_memory_check", "raw_check").sql_client() as client:
+            ((landing,),) = client.execute_sql("select current_setting('memory_limit')")
+        with crawl.reader() as reader:
+            reading = reader.records("select current_setting('memory_limit') as m")[0]["m"]
+        return landing, reading
+
+    assert crawl_caps() == ("183.1 MiB", "183.1 MiB")  # 192 MB
+    monkeypatch.setenv("FINISHERS_DUCKDB_MEMORY_LIMIT", "400MB")
+    assert crawl_caps() == ("381.4 MiB", "381.4 MiB")
