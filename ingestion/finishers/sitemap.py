@@ -101,7 +101,7 @@ class SitemapItems(RowSequence[tuple[str, str | None]]):
     UTF-8 bytes in one ``bytearray``, read back one at a time.
     """
 
-    _SEP = b"\x00"  # between loc and lastmod (no lastmod: no separator); not in XML text
+    _SEP = "\x00"  # between loc and lastmod (no lastmod: no separator); not in XML text
 
     def __init__(self) -> None:
         self._data = bytearray()
@@ -122,7 +122,7 @@ class SitemapItems(RowSequence[tuple[str, str | None]]):
     def append(self, loc: str, lastmod: str | None) -> None:
         self._data += loc.encode("utf-8", "surrogatepass")
         if lastmod is not None:
-            self._data += self._SEP + lastmod.encode("utf-8", "surrogatepass")
+            self._data += (self._SEP + lastmod).encode("utf-8", "surrogatepass")
         self._ends.append(len(self._data))
 
     def __len__(self) -> int:
@@ -132,7 +132,7 @@ class SitemapItems(RowSequence[tuple[str, str | None]]):
         start = self._ends[index - 1] if index else 0
         loc, sep, lastmod = (
             bytes(self._data[start : self._ends[index]]).decode("utf-8", "surrogatepass")
-        ).partition("\x00")
+        ).partition(self._SEP)
         return loc, lastmod if sep else None
 
     def json(self) -> str:

@@ -50,6 +50,10 @@ class SpilledRows(MutableMapping[str, T], Generic[T]):
         self._names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
         self._table = table
         self._db.execute(f'CREATE TABLE "{table}" (key TEXT PRIMARY KEY, row BLOB NOT NULL)')
+        self._upsert = (
+            f'INSERT INTO "{table}" (key, row) VALUES (?, ?) '
+            "ON CONFLICT (key) DO UPDATE SET row = excluded.row"
+        )
 
     def _pack(self, row: T) -> bytes:
         if not isinstance(row, self._cls):
@@ -80,19 +84,11 @@ class SpilledRows(MutableMapping[str, T], Generic[T]):
         return self._row(key) is not None
 
     def __setitem__(self, key: str, value: T) -> None:
-        self._db.execute(
-            f'INSERT INTO "{self._table}" (key, row) VALUES (?, ?) '
-            "ON CONFLICT (key) DO UPDATE SET row = excluded.row",
-            (key, self._pack(value)),
-        )
+        self._db.execute(self._upsert, (key, self._pack(value)))
 
     def put_many(self, rows: Iterator[tuple[str, T]]) -> None:
         """Store many rows at once (reading the state back: one statement, not one per row)."""
-        self._db.executemany(
-            f'INSERT INTO "{self._table}" (key, row) VALUES (?, ?) '
-            "ON CONFLICT (key) DO UPDATE SET row = excluded.row",
-            ((key, self._pack(value)) for key, value in rows),
-        )
+        self._db.executemany(self._upsert, ((key, self._pack(value)) for key, value in rows))
 
     def __delitem__(self, key: str) -> None:
         if not self._db.execute(f'DELETE FROM "{self._table}" WHERE key = ?', (key,)).rowcount:
