@@ -80,12 +80,14 @@ class Warehouse:
         """The DuckDB settings of the profile (``memory_limit``...), as dbt applies them."""
         return dict(self.settings.get("settings") or {})
 
-    def with_duckdb_memory_limit(self, limit: str | None) -> Warehouse:
-        """This warehouse with DuckDB's ``memory_limit`` set to ``limit`` (None, "" or a
-        Postgres target: unchanged): a step that needs less than dbt caps its own."""
-        if not limit or self.kind != "duckdb":
+    def with_duckdb_settings(self, **values: Any) -> Warehouse:
+        """This warehouse with these DuckDB settings (``memory_limit``, ``threads``...) over
+        the profile's (None or "": left as they are; a Postgres target: unchanged): a step
+        that needs less than dbt caps its own."""
+        values = {name: value for name, value in values.items() if value not in (None, "")}
+        if not values or self.kind != "duckdb":
             return self
-        settings = {**self.settings, "settings": {**self.duckdb_settings, "memory_limit": limit}}
+        settings = {**self.settings, "settings": {**self.duckdb_settings, **values}}
         return Warehouse(self.target, settings)
 
     def postgres_credentials(self) -> dict[str, Any]:

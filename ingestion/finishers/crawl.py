@@ -23,7 +23,7 @@ from ingestion.warehouse import Warehouse, WarehouseConfigError, current_warehou
 from . import listing, run_lock, settings
 from .budget import RunBudget
 from .columnar import TextMap
-from .config import fetch_config_from_env
+from .config import CrawlConfig, fetch_config_from_env
 from .crawl_state import CrawlState
 from .errors import CrawlError
 from .fetch_loop import Todo, fetch_all
@@ -213,6 +213,14 @@ class _Crawl:
         self.fetcher.close()
 
 
+def crawl_warehouse(config: CrawlConfig) -> Warehouse:
+    """The warehouse the crawl lands in: the profile's, with DuckDB's cap and threads the
+    crawl's own (settings.DUCKDB_MEMORY_LIMIT), not dbt's."""
+    return current_warehouse().with_duckdb_settings(
+        memory_limit=config.duckdb_memory_limit, threads=settings.DUCKDB_THREADS
+    )
+
+
 def run_crawl(
     base_url: str | None = None,
     limit: int | None = None,
@@ -265,7 +273,7 @@ def run_crawl(
     started = time.monotonic()
     budget = RunBudget.of(config, config.crawl_delay_s, backfill)
     try:
-        warehouse = current_warehouse().with_duckdb_memory_limit(config.duckdb_memory_limit)
+        warehouse = crawl_warehouse(config)
     except WarehouseConfigError as exc:
         raise CrawlError(f"warehouse not configured: {exc}") from exc
     with ExitStack() as stack:

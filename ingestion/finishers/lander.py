@@ -1,4 +1,4 @@
-"""Lands the crawl's rows in batches, one ``pipeline.run`` each, in the background.
+"""Lands the crawl's rows in batches, one dlt load each, in the background.
 
 A batch (pages, the events and races they changed, rejects, site maps) lands while
 fetching goes on; at most one load is in flight, so memory stays bounded and a load error
@@ -65,7 +65,6 @@ class Lander:
         # the warehouse when the batch lands (the crawl keeps no event row in memory)
         self.pending_listing: dict[str, Row] = {}
         self.pipeline: Any = None
-        self.file_format: str | None = None
         self.batches = 0
         keep_little_free_memory()  # before the threads' heaps fill (memory.py)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="land")
@@ -77,8 +76,6 @@ class Lander:
         (:meth:`read_state` reads the pages and events)."""
         warehouse = self.warehouse
         try:
-            # DuckDB loads jsonl several times faster than dlt's default insert_values
-            self.file_format = "jsonl" if warehouse.kind == "duckdb" else None
             self.pipeline = warehouse.pipeline(settings.PIPELINE_NAME, settings.DATASET_NAME)
         except WarehouseConfigError as exc:
             raise CrawlError(f"warehouse not configured: {exc}") from exc
@@ -172,16 +169,19 @@ class Lander:
         finally:
             self._pool.shutdown(wait=True)
         missing = missing_tables(self.warehouse, [table.name for table in RAW_TABLES])
-        if missing:  # in insert_values: DuckDB reads an empty jsonl file as a "json" column
+        if missing:
             self.pipeline.run(finishers_source(create=missing))
 
     def _load(self, batch: Batch, run_rows: list[Row]) -> None:
-        self.pipeline.run(
+        # pipeline.run's three steps, one load job at a time (settings.LOAD_WORKERS), in
+        # dlt's default insert_values: see settings.DUCKDB_MEMORY_LIMIT
+        self.pipeline.extract(
             finishers_source(
                 batch.events, batch.races, batch.pages, batch.rejects, run_rows, batch.sitemaps
-            ),
-            loader_file_format=self.file_format,
+            )
         )
+        self.pipeline.normalize()
+        self.pipeline.load(workers=settings.LOAD_WORKERS)
         self.batches += 1
 
     def _resolve_listing(self) -> None:

@@ -35,9 +35,14 @@ BATCH_SIZE = 100
 BATCH_MIN_SECONDS = 0.0
 # On DuckDB the warehouse runs inside the crawl's process, and its buffer pool caches what
 # the crawl reads and merges up to its cap: the profile's 512MB is dbt's. The crawl reads
-# its state once and merges 100-page batches, so it caps DuckDB lower (issue 13: a night
-# at 100,000 events peaked at 694 MB under the profile's cap, at 10,000 at 287 MB).
-DUCKDB_MEMORY_LIMIT = "192MB"
+# its state once and merges 100-page batches, so it caps DuckDB far lower, with one DuckDB
+# thread and one dlt load job at a time (lander.py), landed as insert_values: at 64MB,
+# loads run side by side on two threads ran out of memory at 100,000 events, and a jsonl
+# load needs two 32 MiB read buffers. Issue 13: a night at 100,000 events peaked at 694 MB
+# under the profile's cap, 370 MB under 192MB, 239 MB so (227 MB at 10,000).
+DUCKDB_MEMORY_LIMIT = "64MB"
+DUCKDB_THREADS = 1
+LOAD_WORKERS = 1
 MAX_BATCH_PAGES = 5000
 
 # Refresh policy (see refresh_policy.py). A "night" is at least NIGHT_HOURS after the

@@ -12,6 +12,7 @@ from dlt.load.configuration import LoaderConfiguration
 from dlt.normalize.configuration import NormalizeConfiguration
 
 from ingestion.finishers.config import fetch_config_from_env
+from ingestion.finishers.crawl import crawl_warehouse
 from ingestion.warehouse import current_warehouse, dlt_pipelines_dir
 from tests.ops.repo_files import REPO_ROOT
 
@@ -75,20 +76,23 @@ def test_the_profiles_duckdb_memory_cap_binds_the_ingestion_too(
 def test_the_crawl_caps_its_duckdb_lower_than_the_profile(
     duckdb_env: dict, monkeypatch: pytest.MonkeyPatch
 ):
-    """The crawl reads its state once and merges 100-page batches: its DuckDB buffer pool
-    gets ``FINISHERS_DUCKDB_MEMORY_LIMIT`` (192MB), so that it does not grow with the
-    warehouse up to dbt's cap (the profile's, which every other step keeps)."""
+    """The crawl reads its state once and merges 100-page batches: its DuckDB gets
+    ``FINISHERS_DUCKDB_MEMORY_LIMIT`` (64MB) and one thread, in the connections it lands
+    and reads through, so that it does not grow with the warehouse up to dbt's cap (the
+    profile's, which every other step keeps)."""
     monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "300MB")
+    query = "select current_setting('memory_limit') as m, current_setting('threads') as t"
 
-    def crawl_caps() -> tuple[str, str]:
-        config = fetch_config_from_env("http://127.0.0.1:9")
-        crawl = current_warehouse().with_duckdb_memory_limit(config.duckdb_memory_limit)
+    def crawl_caps() -> tuple[tuple[str, int], tuple[str, int]]:
+        crawl = crawl_warehouse(fetch_config_from_env("http://127.0.0.1:9"))
         with crawl.pipeline("ops_memory_check", "raw_check").sql_client() as client:
-            ((landing,),) = client.execute_sql("select current_setting('memory_limit')")
+            ((landing, landing_threads),) = client.execute_sql(query)
         with crawl.reader() as reader:
-            reading = reader.records("select current_setting('memory_limit') as m")[0]["m"]
-        return landing, reading
+            reading = reader.records(query)[0]
+        return (landing, landing_threads), (reading["m"], reading["t"])
 
-    assert crawl_caps() == ("183.1 MiB", "183.1 MiB")  # 192 MB
+    assert crawl_caps() == (("61.0 MiB", 1), ("61.0 MiB", 1))  # 64 MB
     monkeypatch.setenv("FINISHERS_DUCKDB_MEMORY_LIMIT", "400MB")
-    assert crawl_caps() == ("381.4 MiB", "381.4 MiB")
+    assert crawl_caps() == (("381.4 MiB", 1), ("381.4 MiB", 1))
+    with current_warehouse().reader() as reader:  # dbt and the other steps: the profile's
+        assert reader.records(query)[0]["m"] == "286.1 MiB"
