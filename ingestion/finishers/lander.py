@@ -83,7 +83,7 @@ class Lander:
             if self.pipeline.has_pending_data:
                 # a previous run died between extract and load: finish its batch first
                 self.pipeline.normalize()
-                self.pipeline.load()
+                self.pipeline.load(workers=settings.LOAD_WORKERS)
             state = CrawlState()
             state.sitemaps = read_sitemap_states(warehouse)
             return state
