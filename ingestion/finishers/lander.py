@@ -82,8 +82,7 @@ class Lander:
         try:
             if self.pipeline.has_pending_data:
                 # a previous run died between extract and load: finish its batch first
-                self.pipeline.normalize()
-                self.pipeline.load(workers=settings.LOAD_WORKERS)
+                self._normalize_and_load()
             state = CrawlState()
             state.sitemaps = read_sitemap_states(warehouse)
             return state
@@ -170,19 +169,23 @@ class Lander:
             self._pool.shutdown(wait=True)
         missing = missing_tables(self.warehouse, [table.name for table in RAW_TABLES])
         if missing:
-            self.pipeline.run(finishers_source(create=missing))
+            self.pipeline.extract(finishers_source(create=missing))
+            self._normalize_and_load()
 
     def _load(self, batch: Batch, run_rows: list[Row]) -> None:
-        # pipeline.run's three steps, one load job at a time (settings.LOAD_WORKERS), in
-        # dlt's default insert_values: see settings.DUCKDB_MEMORY_LIMIT
         self.pipeline.extract(
             finishers_source(
                 batch.events, batch.races, batch.pages, batch.rejects, run_rows, batch.sitemaps
             )
         )
+        self._normalize_and_load()
+        self.batches += 1
+
+    def _normalize_and_load(self) -> None:
+        """The rest of ``pipeline.run``, one load job at a time (settings.LOAD_WORKERS), in
+        dlt's default insert_values: see settings.DUCKDB_MEMORY_LIMIT."""
         self.pipeline.normalize()
         self.pipeline.load(workers=settings.LOAD_WORKERS)
-        self.batches += 1
 
     def _resolve_listing(self) -> None:
         """Add to the batch the full rows of the events whose listing flips.
