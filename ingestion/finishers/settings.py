@@ -39,7 +39,7 @@ BATCH_MIN_SECONDS = 0.0
 # thread and one dlt load job at a time (lander.py), landed as insert_values: at 64MB,
 # loads run side by side on two threads ran out of memory at 100,000 events, and a jsonl
 # load needs two 32 MiB read buffers. Issue 13: a night at 100,000 events peaked at 694 MB
-# under the profile's cap, 370 MB under 192MB, 239–277 MB with these (227–233 MB at 10,000).
+# under the profile's cap, 370 MB under 192MB, 269–300 MB with these (227–251 MB at 10,000).
 DUCKDB_MEMORY_LIMIT = "64MB"
 DUCKDB_THREADS = 1
 LOAD_WORKERS = 1
