@@ -9,13 +9,24 @@
 
 {% endtest %}
 
-{#- Generic data test: no two rows share the same combination of `columns`. -#}
-{% test unique_combination_of_columns(model, columns) %}
+{#- Generic data test: the column (or the combination of `columns`) identifies a row: no
+    row has it null (any of `columns`), no two rows share it. `unique` and `not_null` in
+    one query and one node: a night runs a node per test, and dbt's own work per node
+    costs as much as a night's query on the warehouse. -#}
+{% test primary_key(model, column_name=none, columns=none) %}
 
-    select {{ columns | join(', ') }}
+    {%- set keys = columns or [column_name] %}
+
+    select
+        {{ keys | join(', ') }},
+        count(*) as n_records
     from {{ model }}
-    group by {{ columns | join(', ') }}
-    having count(*) > 1
+    group by {{ keys | join(', ') }}
+    having
+        count(*) > 1
+        {%- for key in keys %}
+            or {{ key }} is null
+        {%- endfor %}
 
 {% endtest %}
 

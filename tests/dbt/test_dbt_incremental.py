@@ -158,3 +158,36 @@ def test_marts_refuse_a_null_their_contract_forbids(
     execute(f"update {poi} set source = null where original_id = '{E_PARIS}'")
     failed = run_dbt(BUILD, tmp_path, check=False)
     assert "on-run-start" in failed and "source" in failed, failed[-3000:]
+
+
+def test_a_null_or_shared_key_fails_its_primary_key_test(
+    warehouse_env: dict[str, str], tmp_path: Path
+) -> None:
+    """`primary_key` is dbt's `unique` and `not_null` in one data test (one node a night
+    instead of two): a key that is null, or that two rows share, fails it; on a column
+    (`int_pois_cleaned.poi_id`) and on a combination of columns (the seed's source and
+    discipline)."""
+    seed_night(1, datetime.now(UTC) - timedelta(days=1))
+    run_dbt(BUILD, tmp_path)
+    cleaned = relation("intermediate", "int_pois_cleaned")
+    disciplines = relation("staging", "sport_disciplines")
+    breaks = {
+        "primary_key_int_pois_cleaned_poi_id": [
+            f"update {cleaned} set poi_id = null where original_id = '{E_PARIS}'",
+            f"insert into {cleaned} select * from {cleaned} where original_id = '{E_LEMAN}'",
+        ],
+        "primary_key_sport_disciplines_source__discipline": [
+            f"update {disciplines} set discipline = null where discipline = 'road'",
+            f"insert into {disciplines} select * from {disciplines} where discipline = 'cross'",
+        ],
+    }
+    every_row = ["--vars", "{full_tests: true}"]
+    for test, (null_key, shared_key) in breaks.items():
+        check = ["test", "--select", test, *every_row]
+        assert f"PASS {test} " in run_dbt(check, tmp_path), test
+        for breaking in (null_key, shared_key):
+            execute(breaking)
+            failed = run_dbt(check, tmp_path, check=False)
+            assert f"FAIL 1 {test} " in failed, failed[-2000:]
+            run_dbt([*BUILD, "--full-refresh"], tmp_path)  # the rows as they were
+
