@@ -7,6 +7,7 @@ minus the overlap is not read again, even if it were altered in place.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -191,3 +192,28 @@ def test_a_null_or_shared_key_fails_its_primary_key_test(
             assert f"FAIL 1 {test} " in failed, failed[-2000:]
             run_dbt([*BUILD, "--full-refresh"], tmp_path)  # the rows as they were
 
+
+def test_duckdb_writes_a_night_without_optimistic_writes_or_vacuum(
+    duckdb_env: dict[str, str], tmp_path: Path
+) -> None:
+    """What a run sets on DuckDB before its first node (`night_write_settings`): a night
+    writes its few rows through the WAL (optimistic writes off) and leaves merging row
+    groups to the weekly `full_tests` run (vacuum off); a `--full-refresh` keeps DuckDB's
+    defaults. The time it saves is the bench's (bench/BASELINE.md)."""
+    seed_night(1, datetime.now(UTC) - timedelta(days=1))
+
+    def settings(args: list[str]) -> str:
+        run_dbt(["build", "--select", "sport_disciplines", *args], tmp_path)
+        results = json.loads((tmp_path / "target" / "run_results.json").read_text())
+        hooks = [r for r in results["results"] if r["unique_id"].startswith("operation.")]
+        assert hooks and all(r["status"] == "success" for r in hooks), hooks
+        return " ".join(" ".join(r["compiled_code"].split()) for r in hooks)
+
+    night = settings([])
+    assert "set enable_optimistic_write = false" in night
+    assert "set max_vacuum_tasks = 0" in night
+    weekly = settings(["--vars", "{full_tests: true}"])
+    assert "set enable_optimistic_write = false" in weekly
+    assert "max_vacuum_tasks" not in weekly
+    full_refresh = settings(["--full-refresh"])
+    assert "enable_optimistic_write" not in full_refresh and "max_vacuum" not in full_refresh
