@@ -172,25 +172,28 @@ def test_a_null_or_shared_key_fails_its_primary_key_test(
     run_dbt(BUILD, tmp_path)
     cleaned = relation("intermediate", "int_pois_cleaned")
     disciplines = relation("staging", "sport_disciplines")
-    breaks = {
-        "primary_key_int_pois_cleaned_poi_id": [
+    breaks = {  # the node tested, its key's test, a null key, a shared key
+        "int_pois_cleaned": (
+            "primary_key_int_pois_cleaned_poi_id",
             f"update {cleaned} set poi_id = null where original_id = '{E_PARIS}'",
             f"insert into {cleaned} select * from {cleaned} where original_id = '{E_LEMAN}'",
-        ],
-        "primary_key_sport_disciplines_source__discipline": [
+        ),
+        "sport_disciplines": (
+            "primary_key_sport_disciplines_source__discipline",
             f"update {disciplines} set discipline = null where discipline = 'road'",
             f"insert into {disciplines} select * from {disciplines} where discipline = 'cross'",
-        ],
+        ),
     }
     every_row = ["--vars", "{full_tests: true}"]
-    for test, (null_key, shared_key) in breaks.items():
+    for node, (test, null_key, shared_key) in breaks.items():
         check = ["test", "--select", test, *every_row]
         assert f"PASS {test} " in run_dbt(check, tmp_path), test
         for breaking in (null_key, shared_key):
             execute(breaking)
             failed = run_dbt(check, tmp_path, check=False)
             assert f"FAIL 1 {test} " in failed, failed[-2000:]
-            run_dbt([*BUILD, "--full-refresh"], tmp_path)  # the rows as they were
+            # the node's rows as they were
+            run_dbt([*BUILD, "--select", node, "--full-refresh"], tmp_path)
 
 
 def test_duckdb_writes_a_night_without_optimistic_writes_or_vacuum(
