@@ -18,3 +18,4 @@
 {% macro column_names(relation) -%}{%- endmacro %}
 {% macro dlt_loaded_at(source_name, table_name, optional=false) -%}(select * from {{ source(source_name, table_name) }}){%- endmacro %}
 {% macro contract_columns(expressions={}) -%} * {%- endmacro %}
+{% macro night_rows(relation) -%}(select * from {{ relation }} where updated_at >= current_timestamp){%- endmacro %}

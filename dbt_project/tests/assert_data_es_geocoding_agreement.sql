@@ -2,9 +2,28 @@
 
 {#- The source's own INSEE code (`new_code`) against the offline geocoder's commune for
     the same point: one row (the figures) when they disagree for more than 1 % of the
-    located installations. -#}
+    located installations compared. On an incremental build, those of which the night
+    landed an equipment or the location (`night_rows`); every one on a full run. -#}
+{%- set equipments_relation = ref('stg_data_es__equipments') %}
+{%- set locations_relation = ref('stg_geocoding__poi_locations') %}
+{%- set landed_equipments = night_rows(equipments_relation) %}
+{%- set night = landed_equipments != equipments_relation | string %}
 
 with
+
+{%- if night %}
+
+    landed as (
+
+        select equipments.installation_id as original_id
+        from {{ landed_equipments }} as equipments
+        union
+        select locations.original_id from {{ night_rows(locations_relation) }} as locations
+        where locations.source = 'data_es'
+
+    ),
+
+{%- endif %}
 
 installations as (
 
@@ -14,8 +33,12 @@ installations as (
     select
         installation_id as original_id,
         min(insee_code) as source_insee_code
-    from {{ ref('stg_data_es__equipments') }}
-    where latitude is not null and insee_code is not null
+    from {{ equipments_relation }}
+    where
+        latitude is not null and insee_code is not null
+        {%- if night %}
+            and installation_id in (select landed.original_id from landed)
+        {%- endif %}
     group by installation_id
 
 ),
@@ -26,8 +49,12 @@ locations as (
         original_id,
         insee_code,
         arrondissement_code
-    from {{ ref('stg_geocoding__poi_locations') }}
-    where source = 'data_es' and insee_code is not null
+    from {{ locations_relation }}
+    where
+        source = 'data_es' and insee_code is not null
+        {%- if night %}
+            and original_id in (select landed.original_id from landed)
+        {%- endif %}
 
 ),
 

@@ -96,21 +96,26 @@ def test_nightly_data_tests_read_the_nights_rows(
 ) -> None:
     """A night's data tests read the rows updated within `nightly_test_window_hours` of the
     newest (the window written as a literal when the test compiles), those of a staging
-    view the raw rows landed within it of the newest dlt load; `full_tests` reads every
-    row. Nights a day apart, a 12 h window."""
+    view the raw rows landed within it of the newest dlt load, a singular test the night's
+    rows of its models (`night_rows`); `full_tests` reads every row. Nights a day apart,
+    a 12 h window."""
     now = datetime.now(UTC)
     seed_night(1, now - timedelta(days=2))
     run_dbt(BUILD, tmp_path)
     seed_night(2, now - timedelta(days=1))
     run_dbt(BUILD, tmp_path)
-    poi = relation("bouge", "poi")
+    poi, registered = relation("bouge", "poi"), relation("bouge", "registered_poi")
     window = ["--vars", "{nightly_test_window_hours: 12}"]
     breaks = {  # a data test, and how to break an event's row in what it reads
-        "no_markup_poi_name": f"update {poi} set name = '<b>x</b>' where original_id = '{{}}'",
+        "no_markup_poi": f"update {poi} set name = '<b>x</b>' where original_id = '{{}}'",
         # a staging view: its tests read the raw rows landed within the window of the
         # newest dlt load
         "not_null_stg_finishers__events_content_hash": (
             "update raw_finishers.events set content_hash = null where id = '{}'"
+        ),
+        # the mart built from the snapshot: its row's `updated_at` is its latest version's
+        "unique_registered_poi_poi_id": (
+            f"insert into {registered} select * from {registered} where original_id = '{{}}'"
         ),
     }
     for test, breaking in breaks.items():
@@ -125,6 +130,23 @@ def test_nightly_data_tests_read_the_nights_rows(
         execute(breaking.format(E_LEMAN))
         nightly = run_dbt([*check, *window], tmp_path, check=False)
         assert "ERROR=1 " in nightly, nightly[-2000:]
+
+    # a singular test reads the night's rows of its models (`night_rows`): an activity
+    # still listed under an unlisted POI, the pair last written before the night (E_LEMAN
+    # moved back two days; every event with races changed on night 2), then in it
+    singular = "assert_no_active_activity_of_an_inactive_poi"
+    check = ["test", "--select", singular]
+    leman = f"(select poi_id from {poi} where original_id = '{E_LEMAN}')"
+    two_days = "updated_at - interval '2 days'"
+    execute(f"update {poi} set is_active = false, updated_at = {two_days} where poi_id = {leman}")
+    activity = relation("bouge", "activity")
+    execute(f"update {activity} set updated_at = {two_days} where poi_id = {leman}")
+    assert f"PASS {singular} " in run_dbt([*check, *window], tmp_path)
+    weekly = run_dbt([*check, "--vars", "{full_tests: true}"], tmp_path, check=False)
+    assert "ERROR=1 " in weekly, weekly[-2000:]
+    execute(f"update {poi} set is_active = false where original_id = '{E_PARIS}'")
+    nightly = run_dbt([*check, *window], tmp_path, check=False)
+    assert "ERROR=1 " in nightly, nightly[-2000:]
 
 
 def test_marts_refuse_a_null_their_contract_forbids(

@@ -31,7 +31,7 @@ def test_xss_corpus_is_inert_in_every_mart_column(
     assert summary.status == "ok" and summary.new == len(XSS_VECTORS), summary
     run_geocoding()
     output = run_dbt(BUILD_WITHOUT_UNIT_TESTS, tmp_path)  # the no_markup data tests pass
-    assert "no_markup_poi_name" in output and "no_markup_poi_True__description_html" in output
+    assert "PASS no_markup_poi " in output and "PASS no_markup_address " in output
 
     poi = relation("bouge", "poi")
     assert query(f"select count(*) from {poi}")[0][0] == len(XSS_VECTORS)
@@ -56,10 +56,15 @@ def test_xss_corpus_is_inert_in_every_mart_column(
     rejects = {r[0] for r in query("select reason from raw_finishers.rejects")}
     assert {"validation: links.website", "validation: race.registration_url"} <= rejects
 
-    # the data test can fail: markup written straight into the mart is caught
+    # the data test can fail: markup written straight into the mart is caught, and each
+    # failing row names its column (the test's stored failures)
+    check = ["test", "--select", "poi,test_name:no_markup", "--store-failures"]
+    failures = relation("dbt_test__audit", "no_markup_poi")
     execute(f"update {poi} set name = 'Trail <img src=x onerror=alert(1)>'")
-    failed = run_dbt(["test", "--select", "poi,test_name:no_markup"], tmp_path, check=False)
-    assert "FAIL" in failed and "no_markup_poi_name" in failed, failed[-3000:]
+    failed = run_dbt(check, tmp_path, check=False)
+    assert "Failure in test no_markup_poi " in failed, failed[-3000:]
+    named = query(f"select failing_column, count(*) from {failures} group by failing_column")
+    assert named == [("name", len(XSS_VECTORS))]
 
     # sanitized HTML: the allowlist passes; a tag outside it fails, also when removing the
     # allowed tags is what forms it (Postgres checks a first pass, tag_outside, before)
@@ -77,7 +82,8 @@ def test_xss_corpus_is_inert_in_every_mart_column(
     for poi_id, html in zip(ids, hostile, strict=False):
         quoted = html.replace("'", "''")
         execute(f"update {poi} set description_html = '{quoted}' where poi_id = '{poi_id}'")
-    failed = run_dbt(["test", "--select", "poi,test_name:no_markup"], tmp_path, check=False)
-    report = failed.split("Failure in test no_markup_poi_True__description_html")
+    failed = run_dbt(check, tmp_path, check=False)
+    report = failed.split("Failure in test no_markup_poi ")
     assert len(report) == 2 and f"Got {len(hostile)} results" in report[1][:400], failed[-3000:]
-    assert "Failure in test no_markup_poi_name" not in failed, failed[-3000:]
+    caught = query(f"select failing_column, failing_value from {failures}")
+    assert sorted(caught) == sorted(("description_html", html) for html in hostile)

@@ -108,7 +108,7 @@ def inert_text(value: Any) -> bool:
 
 
 def inert_html(value: Any) -> bool:
-    """Only the sanitizer's allowlist is left (the dbt `no_markup` test, allowed_html)."""
+    """Only the sanitizer's allowlist is left (the dbt `no_markup` test, html_columns)."""
     return not isinstance(value, str) or MARKUP.search(_ALLOWED_HTML.sub("", value)) is None
 
 

@@ -11,7 +11,7 @@ history as (
     {% if is_incremental() %}
         where poi_id in (
             select changed.poi_id from {{ ref('poi_snapshot') }} as changed
-            where changed.updated_at >= {{ incremental_cutoff('last_changed_at') }}
+            where changed.updated_at >= {{ incremental_cutoff('updated_at') }}
         )
     {% endif %}
 
@@ -41,16 +41,18 @@ versions as (
 
 registered as (
 
+    {#- qualified: DuckDB would take `updated_at` for the alias of this select -#}
     select
-        poi_id,
-        min(source) as source,
-        min(original_id) as original_id,
-        max(case when dbt_valid_to is null then content_hash end) as content_hash,
-        sum(is_new_version) as version,
-        min(first_seen_at) as first_registered_at,
-        max(case when is_new_version = 1 then updated_at end) as last_changed_at
+        versions.poi_id,
+        min(versions.source) as source,
+        min(versions.original_id) as original_id,
+        max(case when versions.dbt_valid_to is null then versions.content_hash end) as content_hash,
+        sum(versions.is_new_version) as version,
+        min(versions.first_seen_at) as first_registered_at,
+        max(case when versions.is_new_version = 1 then versions.updated_at end) as last_changed_at,
+        max(versions.updated_at) as updated_at
     from versions
-    group by poi_id
+    group by versions.poi_id
 
 )
 
