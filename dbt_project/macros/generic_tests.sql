@@ -4,17 +4,9 @@
     runs a node per test): a failing row names its first failing column and value. -#}
 {% test matches_pattern(model, column_name=none, pattern=none, columns=none) %}
 
-    {%- set patterns = {} %}
-    {%- if columns is mapping %}
-        {%- do patterns.update(columns) %}
-    {%- else %}
-        {%- for column in columns or [column_name] %}
-            {%- do patterns.update({column: pattern}) %}
-        {%- endfor %}
-    {%- endif %}
-
     {%- set failures = [] %}
-    {%- for column, column_pattern in patterns.items() %}
+    {%- for column in columns or [column_name] %}
+        {%- set column_pattern = columns[column] if columns is mapping else pattern %}
         {%- do failures.append((column, 'not ' ~ regexp_like(column, column_pattern))) %}
     {%- endfor %}
     {{ failing_columns(model, failures) }}
