@@ -120,8 +120,10 @@
 {%- endmacro %}
 
 {#- What a data test of `relation` reads, as SQL for a `from`: on an incremental build the
-    night's rows (`nightly_test_window`), as a subquery; else the relation. The generic
-    tests get it through `get_where_subquery`, the singular tests call it. -#}
+    night's rows (`nightly_test_window`), and the rows whose window column is null (no
+    night would ever read them, and a `not_null` test of that column could not fail), as
+    a subquery; else the relation. The generic tests get it through `get_where_subquery`,
+    the singular tests call it. -#}
 {% macro night_rows(relation) -%}
     {%- set window = nightly_test_window(relation) -%}
     {%- if window is none -%}
@@ -130,7 +132,7 @@
     {%- set window_seconds = (var('nightly_test_window_hours') * 3600) | int -%}
     {{ return(
         '(select * from ' ~ relation ~ ' where ' ~ window.column ~ ' >= ' ~ window.newest
-        ~ ' - interval \'' ~ window_seconds ~ ' seconds\')'
+        ~ ' - interval \'' ~ window_seconds ~ ' seconds\' or ' ~ window.column ~ ' is null)'
     ) }}
 {%- endmacro %}
 

@@ -131,6 +131,18 @@ def test_nightly_data_tests_read_the_nights_rows(
         nightly = run_dbt([*check, *window], tmp_path, check=False)
         assert "ERROR=1 " in nightly, nightly[-2000:]
 
+    # a row whose window column is null, which no night's window takes in, is read every
+    # night: the `not_null` test of that column fails on a night (the race nulled was
+    # last landed on night 1, a day before the newest)
+    races = relation("staging", "stg_finishers__races")
+    oldest = f"(select original_id from {races} order by loaded_at limit 1)"
+    landed = records(f"select max(loaded_at) - min(loaded_at) as age from {races}")
+    assert landed[0]["age"] > timedelta(hours=12)
+    execute(f"update {races} set loaded_at = null where original_id = {oldest}")
+    test = "not_null_stg_finishers__races_loaded_at"
+    nightly = run_dbt(["test", "--select", test, *window], tmp_path, check=False)
+    assert "ERROR=1 " in nightly, nightly[-2000:]
+
     # a singular test reads the night's rows of its models (`night_rows`): an activity
     # still listed under an unlisted POI, the pair last written before the night (E_LEMAN
     # moved back two days; every event with races changed on night 2), then in it
