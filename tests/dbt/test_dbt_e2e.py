@@ -296,6 +296,20 @@ def assert_night_column_analyzed() -> None:
         # a negative n_distinct is a share of the rows
         counted = counted if counted is None or counted >= 0 else -counted * rows
         assert rows == 0 or round(counted) == distinct, (schema, name, column, distinct, counted)
+    # The night sampled those columns at `night_statistics_target` (10 buckets: 11 bounds)
+    # and left the others as the full refresh analyzed them (100 buckets: here one bound
+    # per distinct value).
+    bounds = {
+        row["attname"]: (row["bounds"], row["distinct"])
+        for row in records(
+            "select s.attname, array_length(s.histogram_bounds, 1) as bounds,"
+            " (select count(distinct poi_id) from bouge.poi) as distinct"
+            " from pg_stats as s where s.schemaname = 'bouge' and s.tablename = 'poi'"
+            " and s.attname in ('poi_id', 'slug')"
+        )
+    }
+    assert bounds["poi_id"][1] > 11, bounds  # enough POIs to tell the two targets apart
+    assert bounds["poi_id"][0] == 11 and bounds["slug"][0] > 11, bounds
 
 
 def assert_every_column_documented(target: Path) -> None:
