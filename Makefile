@@ -55,8 +55,8 @@ geocode: gazetteer ## geocode landed locations into raw_geocoding
 
 ingest: crawl data-es geocode ## the whole ingestion: crawl, Data ES, then geocoding
 
-dbt-build: $(VENV)/.installed ## dbt build (models, snapshots, tests) on DBT_TARGET
-	$(DBT) build
+dbt-build: $(VENV)/.installed ## dbt build (models, snapshots, tests) on DBT_TARGET, longest chain first
+	$(PY) -m ingestion.dbt_runner build
 
 build: ingest dbt-build ## ingest then dbt build
 

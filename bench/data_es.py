@@ -30,11 +30,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ingestion import dbt_runner
 from ingestion.finishers.settings import DEFAULT_CRAWL_DELAY_S
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-DBT = str(Path(sys.executable).parent / "dbt")
 
 
 def _free_port() -> int:
@@ -125,11 +125,11 @@ def dbt_build(
     if dbt_vars:
         common += ["--vars", json.dumps(dbt_vars)]
     if warm_parse:
-        parse = [DBT, "parse", *common]
+        parse = dbt_runner.command("parse", *common)
         subprocess.run(parse, cwd=REPO_ROOT, env=env, capture_output=True, check=True)
     # Unit tests mock their inputs (their cost does not grow with the data), and they
     # assert dbt_project.yml's overlap, which the vars change: as bench/steps.py.
-    args = [DBT, "build", *common, "--exclude-resource-type", "unit_test"]
+    args = dbt_runner.command("build", *common, "--exclude-resource-type", "unit_test")
     if full_refresh:
         args.append("--full-refresh")
     started = time.monotonic()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.catalogue import Catalogue, CatalogueConfig
+from ingestion import dbt_runner
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -249,7 +250,9 @@ def _dbt(args: list[str], work: Path) -> tuple[float, str]:
         (REPO_ROOT / "dbt_project" / "models").rglob("*.sql")
     ):
         raise StepSkipped("dbt_project has no models yet")
-    cmd = [str(dbt), *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    cmd = dbt_runner.command(
+        *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")
+    )
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - started

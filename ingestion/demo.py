@@ -15,13 +15,13 @@ import sys
 import time
 from pathlib import Path
 
+from ingestion import dbt_runner
 from ingestion.data_es.snapshot import load_snapshot
 from ingestion.data_es.snapshot.server import serve_explore
 from ingestion.finishers.snapshot.server import SITE_DIR, serve_site
 from ingestion.warehouse import REPO_ROOT, LocalPaths, WarehouseError, current_warehouse
 
 MARTS = ("poi", "address", "address_poi", "activity", "registered_poi")
-BIN = Path(sys.executable).parent
 
 
 def _step(title: str, command: list[str], env: dict[str, str]) -> None:
@@ -75,7 +75,7 @@ def run_demo(site_dir: Path) -> None:
         data_es_env = {**env, "SOURCES__DATA_ES__BASE_URL": api.base_url}
         _step("data_es", [python, "-m", "ingestion.data_es", "--no-progress"], data_es_env)
     _step("geocode", [python, "-m", "ingestion.geocoding"], env)
-    _step("dbt build", [str(BIN / "dbt"), "build"], env)
+    _step("dbt build", dbt_runner.command("build"), env)
     _step("docs site", [python, "-m", "ingestion.docs_site"], env)
 
     print("\nBouge marts (schema bouge):")

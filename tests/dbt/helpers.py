@@ -7,9 +7,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from ingestion import dbt_runner
 from ingestion.warehouse import REPO_ROOT, current_warehouse
 
-DBT = str(REPO_ROOT / ".venv" / "bin" / "dbt")
 MARTS = ("poi", "activity", "address", "address_poi", "registered_poi")
 # Unit tests mock every input, so one run per warehouse covers them: the first build of
 # test_dbt_e2e. Every other build of the suite leaves them out.
@@ -17,13 +17,13 @@ BUILD_WITHOUT_UNIT_TESTS = ["build", "--exclude-resource-type", "unit_test"]
 
 
 def run_dbt(args: list[str], workdir: Path, check: bool = True) -> str:
-    """Run ``dbt <args>`` on the warehouse of the current environment; return its output.
+    """Run ``dbt <args>`` on the warehouse of the current environment, as the pipeline
+    does (``python -m ingestion.dbt_runner``); return its output.
 
     target/ and logs/ go to ``workdir`` so parallel runs never share them.
     """
     command = [
-        DBT,
-        *args,
+        *dbt_runner.command(*args),
         "--project-dir",
         str(REPO_ROOT),
         "--profiles-dir",

@@ -177,7 +177,7 @@ def test_nightly_pipeline_steps(pipeline_job: dict):
     steps = pipeline_job["steps"]
     install, _ = _step(pipeline_job, r"\bmake install\b")
     ingest, ingest_step = _step(pipeline_job, r"\bmake ingest\b")
-    build, build_step = _step(pipeline_job, r"\bdbt build\b")
+    build, build_step = _step(pipeline_job, r"\bingestion\.dbt_runner build\b")
     keep, _ = _step(pipeline_job, r"cp target/run_results\.json")
     freshness, _ = _step(pipeline_job, r"\bdbt source freshness\b")
     docs, _ = _step(pipeline_job, r"\bmake docs-site\b")
@@ -191,7 +191,7 @@ def test_nightly_pipeline_steps(pipeline_job: dict):
 
 
 def test_nightly_restores_yesterdays_dbt_parse_before_building(pipeline_job: dict):
-    build, _ = _step(pipeline_job, r"\bdbt build\b")
+    build, _ = _step(pipeline_job, r"\bingestion\.dbt_runner build\b")
     caches = [s for s in pipeline_job["steps"] if s.get("uses", "").startswith("actions/cache@")]
     parse = [s for s in caches if s["with"]["path"] == "target/partial_parse.msgpack"]
     assert parse, "no cache of target/partial_parse.msgpack"
