@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from ingestion import dbt_runner
+
 from .helpers import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -62,7 +64,7 @@ def _build_order(root: Path, command: list[str]) -> list[str]:
 
 def test_the_longest_chain_runs_first(tmp_path: Path) -> None:
     _project(tmp_path)
-    runner = _build_order(tmp_path, [sys.executable, "-m", "ingestion.dbt_runner"])
+    runner = _build_order(tmp_path, dbt_runner.command())
     # b before x (chains of 3 nodes each, b by name); c and d before x's tests and y
     assert runner == ["a", "b", "x", "c", "not_null_x_id", "unique_x_id", "d", "y"]
 
