@@ -37,6 +37,15 @@ RAW_SCHEMAS = ("raw_finishers", "raw_data_es", "raw_geocoding")
 #: What dbt builds (dbt_project.yml's schemas), dropped before night 1's full refresh: the
 #: snapshots of a previous replay hold later nights, which a full refresh would bring back.
 DBT_SCHEMAS = ("staging", "intermediate", "bouge", "snapshots")
+#: A night's data tests read back from each relation's newest row by the night's landing
+#: (its start to its last load) and this margin: every row the night landed, and none of
+#: the night before, which ends at least ``NIGHT_GAP_S`` earlier. A relation whose newest
+#: row came early in the night (the crawl's, before Data ES and geocoding) reads back that
+#: much further; the gap covers it, as the night before wrote its own raw schemas in the
+#: same order. Without the gap, night 2's window held the end of night 1, the first load
+#: of everything: its tests read most of the Data ES and geocoding rows.
+WINDOW_MARGIN_S = 5
+NIGHT_GAP_S = 120
 
 
 @contextmanager
@@ -107,14 +116,19 @@ def land(n: int, finishers: int, kind: str, work: Path, nights: int = 3) -> None
     landed: list[dict[str, Any]] = []
     with site_process(CatalogueConfig(n=finishers)) as site:
         for night in range(1, nights + 1):
+            if landed:  # no night's window may reach the loads of the night before
+                previous = landed[-1]
+                time.sleep(max(0.0, previous["started"] + previous["landed_s"] + NIGHT_GAP_S
+                                    - time.time()))  # fmt: skip
             started = time.time()
             crawl = crawl_synthetic(site, night, env, work)
             with serve(n, changed=0.01 if night > 1 else 0.0, night=max(night, 2)) as url:
                 env["SOURCES__DATA_ES__BASE_URL"] = url
                 sync = child("sync", env, "auto" if night == 1 else "delta")
             geocode = child("geocode", env)
+            landed_s = time.time() - started  # the night's loads, from its start to its last
             _copy_schemas(env, [(schema, f"replay{night}_{schema}") for schema in RAW_SCHEMAS])
-            landed.append({"night": night, "started": started, "landed_s": time.time() - started,
+            landed.append({"night": night, "started": started, "landed_s": landed_s,
                            "crawl": crawl, "sync": sync, "geocode": geocode})  # fmt: skip
             print(json.dumps(landed[-1]), flush=True)
     env.pop("SOURCES__DATA_ES__BASE_URL", None)
@@ -155,7 +169,7 @@ def build(work: Path, nights: int | None = None, again: bool = False) -> list[di
             restore += [(None, schema) for schema in DBT_SCHEMAS]
         _copy_schemas(env, restore)
         # The data tests read the rows of one night of landing, as the nightly's 24 h.
-        window_s = None if number == 1 else night["landed_s"] + 60
+        window_s = None if number == 1 else night["landed_s"] + WINDOW_MARGIN_S
         done = dbt_build(env, work, number == 1, 0.0, window_s, True)
         # every node's time, for a closer look than the slowest six
         results = work / "target" / "run_results.json"
