@@ -87,6 +87,24 @@
     set local jit = off
 {%- endmacro %}
 
+{#- Pre-hook of `int_pois_duplicates`: no nested-loop joins on Postgres, for that node's
+    transaction only. The planner cannot estimate its candidate pairs (same day, same
+    numbers, same or neighbouring place, one seen first): at 10,000 events it expected one
+    pair for 3,146, and joined every later step (the trigrams, the races, their overlaps)
+    to it in nested loops that ran an aggregate again for each pair. The full refresh
+    took 7 min instead of 1 s for that select (bench/BASELINE.md). With hash joins the
+    plan no longer depends on that estimate. Nothing on DuckDB. -#}
+{% macro no_nested_loops() -%}
+    {{ return(adapter.dispatch('no_nested_loops')()) }}
+{%- endmacro %}
+
+{% macro default__no_nested_loops() -%}
+{%- endmacro %}
+
+{% macro postgres__no_nested_loops() -%}
+    set local enable_nestloop = off
+{%- endmacro %}
+
 {#- The `indexes` configs (`updated_at`, `loaded_at`: dbt_project.yml) are for Postgres, whose
     nightly reads find the night's rows by them. On DuckDB none is created: its zone maps
     already skip the row groups outside a night, and dbt-duckdb drops and re-creates an

@@ -19,7 +19,7 @@
     today are re-judged against every POI. A POI that a batch POI now matches as an
     earlier POI is judged between its keeper of yesterday (still valid: it is not in the
     batch) and the batch POIs it matches; its pairs with the other POIs did not change. -#}
-{{ config(unique_key='poi_id') }}
+{{ config(unique_key='poi_id', pre_hook='{{ no_nested_loops() }}') }}
 
 {#- Only dated, named POIs can be the same event. Read where used, not as a CTE: Postgres
     materializes a CTE read more than once, and a CTE's rows have no statistics. Without
