@@ -117,9 +117,8 @@ def land(n: int, finishers: int, kind: str, work: Path, nights: int = 3) -> None
     with site_process(CatalogueConfig(n=finishers)) as site:
         for night in range(1, nights + 1):
             if landed:  # no night's window may reach the loads of the night before
-                previous = landed[-1]
-                time.sleep(max(0.0, previous["started"] + previous["landed_s"] + NIGHT_GAP_S
-                                    - time.time()))  # fmt: skip
+                gap_ends = landed[-1]["started"] + landed[-1]["landed_s"] + NIGHT_GAP_S
+                time.sleep(max(0.0, gap_ends - time.time()))
             started = time.time()
             crawl = crawl_synthetic(site, night, env, work)
             with serve(n, changed=0.01 if night > 1 else 0.0, night=max(night, 2)) as url:
