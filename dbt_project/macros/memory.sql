@@ -2,10 +2,11 @@
     post-hook puts the profile's cap back; nothing on Postgres). A snapshot's first build
     copies its whole mart: `poi`'s two texts are 530 MB at 100,000 events, more than
     dbt's cap (profiles.yml, 512 MB). DuckDB runs inside dbt's process, which holds more
-    by the end of a full refresh, and that statement took the process 110 MB above every
-    other node: 903 MB, against 724 MB for a whole full refresh at 10,000 events
-    (bench/BASELINE.md). Under `snapshot_memory_limit` DuckDB writes the copy out
-    sooner, in the same time (6.7 s alone, at 256 MB as at 512 MB). A night's snapshot
+    by the end of a full refresh, and that statement took the process up to 950 MB,
+    above every other node. Under `snapshot_memory_limit` (384 MB) DuckDB writes the
+    copy out sooner: a full refresh at 100,000 events + 334,000 equipments peaked at
+    759–812 MB in six runs, against 801–954 MB in five without, for 0.7 s more in the
+    snapshot and about 1.5 s more in all (bench/BASELINE.md). A night's snapshot
     compares a few thousand rows, far below either cap. -#}
 {% macro snapshot_memory_limit() -%}
     {{ return(adapter.dispatch('snapshot_memory_limit')()) }}
