@@ -214,10 +214,12 @@ class _Crawl:
 
 
 def crawl_warehouse(config: CrawlConfig) -> Warehouse:
-    """The warehouse the crawl lands in: the profile's, with DuckDB's cap and threads the
-    crawl's own (settings.DUCKDB_MEMORY_LIMIT), not dbt's."""
+    """The warehouse the crawl lands in: the profile's, with DuckDB's cap, threads and
+    checkpoints the crawl's own (settings.DUCKDB_MEMORY_LIMIT...), not dbt's."""
     return current_warehouse().with_duckdb_settings(
-        memory_limit=config.duckdb_memory_limit, threads=settings.DUCKDB_THREADS
+        memory_limit=config.duckdb_memory_limit,
+        threads=settings.DUCKDB_THREADS,
+        max_vacuum_tasks=settings.DUCKDB_MAX_VACUUM_TASKS,
     )
 
 

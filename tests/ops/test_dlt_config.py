@@ -79,20 +79,25 @@ def test_the_crawl_caps_its_duckdb_lower_than_the_profile(
     """The crawl reads its state once and merges 100-page batches: its DuckDB gets
     ``FINISHERS_DUCKDB_MEMORY_LIMIT`` (64MB) and one thread, in the connections it lands
     and reads through, so that it does not grow with the warehouse up to dbt's cap (the
-    profile's, which every other step keeps)."""
+    profile's, which every other step keeps); and checkpoints without vacuum (see
+    ``test_a_night_on_duckdb_does_not_rewrite_the_events_landed_before``)."""
     monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "300MB")
-    query = "select current_setting('memory_limit') as m, current_setting('threads') as t"
+    query = (
+        "select current_setting('memory_limit') as m, current_setting('threads') as t, "
+        "current_setting('max_vacuum_tasks') as v"
+    )
 
-    def crawl_caps() -> tuple[tuple[str, int], tuple[str, int]]:
+    def crawl_caps() -> tuple[tuple[str, int, int], tuple[str, int, int]]:
         crawl = crawl_warehouse(fetch_config_from_env("http://127.0.0.1:9"))
         with crawl.pipeline("ops_memory_check", "raw_check").sql_client() as client:
-            ((landing, landing_threads),) = client.execute_sql(query)
+            (landing,) = client.execute_sql(query)
         with crawl.reader() as reader:
             reading = reader.records(query)[0]
-        return (landing, landing_threads), (reading["m"], reading["t"])
+        return tuple(landing), (reading["m"], reading["t"], reading["v"])
 
-    assert crawl_caps() == (("61.0 MiB", 1), ("61.0 MiB", 1))  # 64 MB
+    assert crawl_caps() == (("61.0 MiB", 1, 0), ("61.0 MiB", 1, 0))  # 64 MB
     monkeypatch.setenv("FINISHERS_DUCKDB_MEMORY_LIMIT", "400MB")
-    assert crawl_caps() == (("381.4 MiB", 1), ("381.4 MiB", 1))
+    assert crawl_caps() == (("381.4 MiB", 1, 0), ("381.4 MiB", 1, 0))
     with current_warehouse().reader() as reader:  # dbt and the other steps: the profile's
-        assert reader.records(query)[0]["m"] == "286.1 MiB"
+        profile = reader.records(query)[0]
+        assert (profile["m"], profile["v"]) == ("286.1 MiB", 100)
