@@ -17,6 +17,7 @@ from ingestion.warehouse import Warehouse, WarehouseConfigError
 
 from . import settings
 from .columns import RAW_TABLES
+from .compaction import load_and_compact
 from .crawl_state import (
     CrawlState,
     WarehouseUnreachable,
@@ -183,9 +184,17 @@ class Lander:
 
     def _normalize_and_load(self) -> None:
         """The rest of ``pipeline.run``, one load job at a time (settings.LOAD_WORKERS), in
-        dlt's default insert_values: see settings.DUCKDB_MEMORY_LIMIT."""
+        dlt's default insert_values: see settings.DUCKDB_MEMORY_LIMIT. On DuckDB, the
+        row groups the loads leave are merged now and then (compaction.py)."""
         self.pipeline.normalize()
-        self.pipeline.load(workers=settings.LOAD_WORKERS)
+
+        def load() -> None:
+            self.pipeline.load(workers=settings.LOAD_WORKERS)
+
+        if self.warehouse.kind == "duckdb":
+            load_and_compact(self.pipeline, load)
+        else:
+            load()
 
     def _resolve_listing(self) -> None:
         """Add to the batch the full rows of the events whose listing flips.

@@ -42,13 +42,10 @@ BATCH_MIN_SECONDS = 0.0
 # under the profile's cap, 370 MB under 192MB, 269–300 MB with these (227–251 MB at 10,000).
 DUCKDB_MEMORY_LIMIT = "64MB"
 DUCKDB_THREADS = 1
-# Each load's connection closes with a checkpoint, and DuckDB's checkpoint "vacuums": it
-# merged the load's new row group (its 100 re-landed events) back into the events' row
-# group of up to 122,880 rows, so every load rewrote up to the whole table: more memory at
-# 100,000 events than at 10,000 (issue 13). The crawl checkpoints without it; the next
-# DuckDB step that checkpoints with DuckDB's default (Data ES, geocoding, dbt's full
-# refresh and weekly run) merges a night's small row groups once.
+# The crawl's checkpoints do not vacuum, until its tables hold this many row groups
+# (compaction.py: a load no longer rewrites the events landed before).
 DUCKDB_MAX_VACUUM_TASKS = 0
+DUCKDB_MAX_ROW_GROUPS = 64
 LOAD_WORKERS = 1
 MAX_BATCH_PAGES = 5000
 

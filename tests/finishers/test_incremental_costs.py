@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from ingestion.finishers import settings
 from ingestion.finishers.crawl import run_crawl
 from ingestion.finishers.crawl_state import EventState, load_state
 from ingestion.finishers.sitemap import parse_sitemap
@@ -205,6 +206,24 @@ def test_a_night_on_duckdb_does_not_rewrite_the_events_landed_before(
     assert query("select id, content_hash, is_listed from raw_finishers.events order by id") == (
         events
     )
+
+
+def test_a_first_crawl_on_duckdb_merges_its_row_groups_every_few_loads(
+    duckdb_env: dict[str, str], query: Query, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load no longer merges its row group back (above), so a first crawl of 100,000
+    events would leave a thousand row groups a table, which every later load's merge scans.
+    Once the pages hold ``DUCKDB_MAX_ROW_GROUPS`` (64; 4 here), a checkpoint merges them."""
+    monkeypatch.setattr(settings, "DUCKDB_MAX_ROW_GROUPS", 4)
+    with serve_site(SITE_DIR) as night1:
+        summary = run_crawl(base_url=night1.base_url, batch_size=2)
+    assert summary.batches >= 20 and summary.new == N_EVENTS
+    for table in ("pages", "events", "races"):
+        assert len(_row_groups(query, table)) <= 4, table  # 20 without the merges
+    assert query("select count(*), count(distinct id) from raw_finishers.events") == [
+        (N_EVENTS, N_EVENTS)
+    ]
+    assert query("select count(*) from raw_finishers.pages") == [(N_EVENTS,)]
 
 
 def test_the_servers_request_log_is_bounded() -> None:
