@@ -34,19 +34,40 @@ def row_groups(client: Any, table: str) -> int:
     return int(rows[0][0])
 
 
-def load_and_compact(pipeline: Any, load: Callable[[], None]) -> None:
-    """Run ``load`` with the DuckDB database held open, then merge the row groups of the
-    crawl's tables in one vacuuming checkpoint if they are due.
+class Compaction:
+    """Counts the row groups the crawl's loads leave in a DuckDB warehouse, and merges them
+    when they are due.
 
-    Held open, the database keeps the load's writes in its write-ahead log instead of
-    checkpointing them as the load's connection closes, so that this checkpoint has them
-    to write (DuckDB vacuums only in a checkpoint that writes something)."""
-    with pipeline.sql_client() as client:
-        load()
-        if row_groups(client, "pages") < settings.DUCKDB_MAX_ROW_GROUPS:
+    A load adds at most one row group to the pages (fewer than 122,880 rows), so the count
+    is read once, before the run's first load, and again after each merge. Only the load
+    that merges holds the database open: held open during every load, DuckDB's buffer pool
+    stayed filled from one statement of the load to the next, and a night peaked 10 MB
+    higher."""
+
+    def __init__(self, pipeline: Any) -> None:
+        self.pipeline = pipeline
+        self.row_groups: int | None = None
+
+    def load(self, load: Callable[[], None]) -> None:
+        """Run ``load``; then, if the pages hold ``DUCKDB_MAX_ROW_GROUPS`` row groups, one
+        vacuuming checkpoint merges the row groups of every table.
+
+        The merging load runs with the database held open: its writes wait in the
+        write-ahead log instead of being checkpointed as the load's connection closes, so
+        that the checkpoint has something to write (DuckDB vacuums only then)."""
+        if self.row_groups is None:
+            with self.pipeline.sql_client() as client:
+                self.row_groups = row_groups(client, "pages")
+        if self.row_groups + 1 < settings.DUCKDB_MAX_ROW_GROUPS:
+            load()
+            self.row_groups += 1
             return
-        client.execute_sql("SET GLOBAL max_vacuum_tasks = 100")  # DuckDB's default
-        try:
-            client.execute_sql("CHECKPOINT")
-        finally:
-            client.execute_sql(f"SET GLOBAL max_vacuum_tasks = {settings.DUCKDB_MAX_VACUUM_TASKS}")
+        with self.pipeline.sql_client() as client:
+            load()
+            client.execute_sql("SET GLOBAL max_vacuum_tasks = 100")  # DuckDB's default
+            try:
+                client.execute_sql("CHECKPOINT")
+            finally:
+                vacuum_tasks = settings.DUCKDB_MAX_VACUUM_TASKS
+                client.execute_sql(f"SET GLOBAL max_vacuum_tasks = {vacuum_tasks}")
+            self.row_groups = row_groups(client, "pages")

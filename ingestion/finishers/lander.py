@@ -17,7 +17,7 @@ from ingestion.warehouse import Warehouse, WarehouseConfigError
 
 from . import settings
 from .columns import RAW_TABLES
-from .compaction import load_and_compact
+from .compaction import Compaction
 from .crawl_state import (
     CrawlState,
     WarehouseUnreachable,
@@ -66,6 +66,7 @@ class Lander:
         # the warehouse when the batch lands (the crawl keeps no event row in memory)
         self.pending_listing: dict[str, Row] = {}
         self.pipeline: Any = None
+        self.compaction: Compaction | None = None  # DuckDB's row groups (compaction.py)
         self.batches = 0
         keep_little_free_memory()  # before the threads' heaps fill (memory.py)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="land")
@@ -80,6 +81,8 @@ class Lander:
             self.pipeline = warehouse.pipeline(settings.PIPELINE_NAME, settings.DATASET_NAME)
         except WarehouseConfigError as exc:
             raise CrawlError(f"warehouse not configured: {exc}") from exc
+        if warehouse.kind == "duckdb":
+            self.compaction = Compaction(self.pipeline)
         try:
             if self.pipeline.has_pending_data:
                 # a previous run died between extract and load: finish its batch first
@@ -191,8 +194,8 @@ class Lander:
         def load() -> None:
             self.pipeline.load(workers=settings.LOAD_WORKERS)
 
-        if self.warehouse.kind == "duckdb":
-            load_and_compact(self.pipeline, load)
+        if self.compaction is not None:
+            self.compaction.load(load)
         else:
             load()
 
