@@ -64,7 +64,7 @@ class Compaction:
             return
         with self.pipeline.sql_client() as client:
             load()
-            client.execute_sql("SET GLOBAL max_vacuum_tasks = 100")  # DuckDB's default
+            client.execute_sql("RESET GLOBAL max_vacuum_tasks")  # DuckDB's default
             try:
                 client.execute_sql("CHECKPOINT")
             finally:
