@@ -16,6 +16,8 @@
 {% macro valid_postal_code(expression) -%}trim({{ expression }}){%- endmacro %}
 {% macro source_or_empty(source_name, table_name) -%}{{ source(source_name, table_name) }}{%- endmacro %}
 {% macro column_names(relation) -%}{%- endmacro %}
-{% macro dlt_loaded_at(source_name, table_name, optional=false) -%}(select * from {{ source(source_name, table_name) }}){%- endmacro %}
+{% macro dlt_loaded_at(source_name, table_name, optional=false, since_cutoff=false) -%}(select * from {{ source(source_name, table_name) }}){%- endmacro %}
 {% macro contract_columns(expressions={}) -%} * {%- endmacro %}
 {% macro night_rows(relation) -%}(select * from {{ relation }} where updated_at >= current_timestamp){%- endmacro %}
+{% macro in_keys(column, keys_sql, max_keys=1000) -%}{{ column }} in ({{ keys_sql }}){%- endmacro %}
+{% macro since_load_id(cutoff) -%}1700000000.000000{%- endmacro %}

@@ -358,11 +358,47 @@ def unlocated_changes() -> dict[str, list[dict[str, Any]]]:
     return {**paris, "locations": [location]}
 
 
+TWIN_IDS = ("7e1d0c00-0000-4000-8000-000000000001", "7e1d0c00-0000-4000-8000-000000000002")
+
+
+def twin_changes(renamed: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Two listings of one event (same day, commune and race, the same name), or only the
+    twin ``renamed`` re-landed under another event's name (it no longer matches)."""
+    events, races, locations = [], [], []
+    for n, twin in enumerate(TWIN_IDS, start=1):
+        if renamed is not None and twin != renamed:
+            continue
+        name = "Semi-marathon des Remparts" if renamed is None else "Nocturne du Port"
+        events.append(_event(twin, f"semi-des-remparts-{n}", name, city="Saint-Malo"))
+        races.append(_race(twin, f"{twin[:-2]}9{n}", "Semi 21 km", "running", distance=21100.0))
+        locations.append(
+            _location(
+                original_id=twin,
+                latitude=48.649,
+                longitude=-2.025,
+                precision="point",
+                insee_code="35288",
+                commune_name="Saint-Malo",
+                postal_code="35400",
+                department_code="35",
+                department_name="Ille-et-Vilaine",
+            )
+        )
+    if renamed is not None:
+        events[0]["content_hash"] = "h-renamed"
+    return {
+        "events": events,
+        "races": races,
+        "relanded_race_parents": [e["id"] for e in events],
+        "locations": locations,
+    }
+
+
 def seed_night(
     night: int | str, load_time: datetime | None = None, committed_at: datetime | None = None
 ) -> str:
-    """Create (if needed) and land night 1 or 2 (or ``"resumed"``, ``"unlocated"``) into
-    the warehouse chosen by DBT_TARGET."""
+    """Create (if needed) and land night 1 or 2 (or ``"resumed"``, ``"unlocated"``,
+    ``"twins"``, ``"renamed:<twin id>"``) into the warehouse chosen by DBT_TARGET."""
     from ingestion.warehouse import current_warehouse
 
     warehouse = current_warehouse()
@@ -375,7 +411,12 @@ def seed_night(
             "resumed": resumed_changes,
             "unlocated": unlocated_changes,
         }
-        data = nights[night]()
+        if isinstance(night, str) and night.startswith("renamed:"):
+            data = twin_changes(renamed=night.removeprefix("renamed:"))
+        elif night == "twins":
+            data = twin_changes()
+        else:
+            data = nights[night]()
         return land(conn, warehouse.kind, data, load_time or datetime.now(UTC), committed_at)
     finally:
         conn.close()

@@ -22,6 +22,7 @@ from .raw_seed import (
     E_VOSGES,
     R_LEMAN_6H,
     RESUMED_NAME,
+    TWIN_IDS,
     seed_night,
 )
 
@@ -62,7 +63,9 @@ def test_incremental_reads_only_new_loads(duckdb_env: dict[str, str], tmp_path: 
 
     # A dlt package extracted before a crash (load id 36 h old, before night 2's build)
     # and committed on resume, after night 3's build: its load id is far before the
-    # cutoff (newest row - 6 h), its commit (_dlt_loads.inserted_at) after it.
+    # cutoff (newest row - 6 h), its commit (_dlt_loads.inserted_at) after it. The raw
+    # reads narrowed on load ids (`since_load_id`) start at that load's id, not at the
+    # cutoff's time: narrowed from the cutoff, E_PARIS stays at night 2's content.
     seed_night("resumed", now - timedelta(hours=36), committed_at=now + timedelta(hours=1))
     run_dbt(BUILD, tmp_path)
     resumed = records(f"select name, content_hash from {poi} where original_id = '{E_PARIS}'")
@@ -89,6 +92,43 @@ def test_incremental_reads_only_new_loads(duckdb_env: dict[str, str], tmp_path: 
     incremental_links = mart_contents()["address_poi"]
     run_dbt([*BUILD, "--full-refresh"], tmp_path)
     assert mart_contents()["address_poi"] == incremental_links
+
+
+def test_a_night_moves_the_duplicate_flag_of_a_poi_it_did_not_reland(
+    warehouse_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Two listings of one event: one is flagged a duplicate of the other. When the kept
+    one is re-landed under another name, the duplicate (not re-landed) loses its flag on
+    that night, as a full refresh has it. On DuckDB `poi` reads it by its key written as
+    a literal list (`in_keys`), on Postgres through the subquery."""
+    now = datetime.now(UTC)
+    # the twins a day before night 1: outside the next night's overlap (newest row - 6 h)
+    seed_night("twins", now - timedelta(days=3))
+    seed_night(1, now - timedelta(days=2))
+    run_dbt(BUILD, tmp_path)
+    poi = relation("bouge", "poi")
+    twins = (
+        f"select original_id, name, duplicate_of_poi_id from {poi} where original_id in {TWIN_IDS}"
+    )
+    flagged = [r for r in records(twins) if r["duplicate_of_poi_id"] is not None]
+    assert len(flagged) == 1, records(twins)
+    duplicate = flagged[0]["original_id"]
+    kept = next(twin for twin in TWIN_IDS if twin != duplicate)
+
+    seed_night(f"renamed:{kept}", now - timedelta(days=1))
+    run_dbt(BUILD, tmp_path)
+    after = {r["original_id"]: r for r in records(twins)}
+    assert after[kept]["name"] == "Nocturne du Port"
+    assert after[duplicate]["duplicate_of_poi_id"] is None
+    compiled = next((tmp_path / "target" / "compiled").rglob("poi.sql")).read_text()
+    if warehouse_env["DBT_TARGET"] == "dev":
+        assert "list_contains([" in compiled and "poi_id)" in compiled
+    else:
+        assert "list_contains" not in compiled
+
+    incremental = mart_contents()["poi"]
+    run_dbt([*BUILD, "--full-refresh"], tmp_path)
+    assert mart_contents()["poi"] == incremental
 
 
 def test_nightly_data_tests_read_the_nights_rows(

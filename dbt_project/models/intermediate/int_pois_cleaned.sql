@@ -9,7 +9,16 @@ pois as (
 
     select * from {{ ref('int_pois_unioned') }}
     {%- if is_incremental() %}
-        where loaded_at >= {{ incremental_cutoff('updated_at') }}
+        {%- set cutoff = incremental_cutoff('updated_at') %}
+        where
+            loaded_at >= {{ cutoff }}
+            {%- set first_load_id = since_load_id(cutoff) %}
+            {%- if first_load_id is not none %}
+                {#- a literal on a raw column, which DuckDB filters inside the scan of
+                    the raw events under the staging view: the night's events, not all
+                    of them joined to their loads (0.34 s) -#}
+                and coalesce(load_id >= '{{ first_load_id }}', true)
+            {%- endif %}
     {%- endif %}
 
 ),

@@ -14,9 +14,11 @@
     'is_listed', 'first_seen_at', 'last_seen_at', 'loaded_at',
 ] -%}
 
-{#- Columns only some sources fill (a place's attributes): a source whose staging model
+{#- Columns only some sources fill (a place's attributes; `load_id`, the dlt load id of a
+    source whose POIs are raw rows, read through a view): a source whose staging model
     lacks one gives a typed null. -#}
 {%- set optional_poi_columns = {
+    'load_id': 'text',
     'street_address': 'text', 'postal_code': 'text', 'source_insee_code': 'text',
     'equipment_count': 'bigint', 'is_free_access': 'boolean', 'setting': 'text',
     'is_accessible': 'boolean', 'has_public_transport': 'boolean',

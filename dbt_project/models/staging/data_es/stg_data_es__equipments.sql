@@ -43,7 +43,7 @@ select
     cast(first_seen_at as timestamp with time zone) as first_seen_at,
     cast(last_seen_at as timestamp with time zone) as last_seen_at,
     loaded_at
-from {{ dlt_loaded_at('raw_data_es', 'equipments', optional=true) }} as equipments
+from {{ dlt_loaded_at('raw_data_es', 'equipments', optional=true, since_cutoff=true) }} as equipments
 {%- if is_incremental() %}
     where loaded_at >= {{ incremental_cutoff('loaded_at') }}
 {%- endif %}

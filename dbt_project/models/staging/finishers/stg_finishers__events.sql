@@ -36,5 +36,6 @@ select
     cast(first_seen_at as timestamp with time zone) as first_seen_at,
     cast(last_seen_at as timestamp with time zone) as last_seen_at,
     cast(content_changed_at as timestamp with time zone) as content_changed_at,
+    _dlt_load_id as load_id,
     loaded_at
 from {{ dlt_loaded_at('raw_finishers', 'events') }} as events

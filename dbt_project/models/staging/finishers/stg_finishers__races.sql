@@ -20,7 +20,7 @@ with
 
         {#- events re-landed since the last build with no race left (a tombstone) -#}
         select events.id as event_id
-        from {{ dlt_loaded_at('raw_finishers', 'events') }} as events
+        from {{ dlt_loaded_at('raw_finishers', 'events', since_cutoff=true) }} as events
         where
             events.loaded_at >= {{ incremental_cutoff('loaded_at') }}
             and not exists (
@@ -34,7 +34,7 @@ with
 
 races as (
 
-    select landed.* from {{ dlt_loaded_at('raw_finishers', 'races') }} as landed
+    select landed.* from {{ dlt_loaded_at('raw_finishers', 'races', since_cutoff=true) }} as landed
     where
         not coalesce(landed.is_deleted, false)
         {%- if is_incremental() %}
