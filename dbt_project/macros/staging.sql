@@ -38,10 +38,11 @@
     schema (the `_dlt_loads` tables the sources declare), or the cutoff's own time as a
     load id less a second (a load not committed yet is timed by its id). A load id is the
     Unix time of the package's creation, ten digits then decimals, so load ids compare as
-    text in the order of time. As a literal, DuckDB filters a raw table on it inside the
-    scan and reads the other columns (descriptions) only for the rows it keeps: 0.02 s
-    against 0.34 s for a night's 2,000 of 100,000 raw events (bench/BASELINE.md), where the
-    join with the loads' commit times reads every row first. None in a unit test. -#}
+    text in the order of time, in any collation that orders digits (the points line up).
+    As a literal, DuckDB filters a raw table on it inside the scan and reads the other
+    columns (descriptions) only for the rows it keeps: 0.02 s against 0.34 s for a night's
+    2,000 of 100,000 raw events (bench/BASELINE.md), where the join with the loads' commit
+    times reads every row first. None in a unit test, and for an empty model's cutoff. -#}
 {% macro since_load_id(cutoff) -%}
     {%- if not execute or model.resource_type == 'unit_test' -%}
         {{ return(none) }}
@@ -66,6 +67,10 @@
             {%- endif %} as first_committed
     {%- endset -%}
     {%- set row = run_query(read).rows[0] -%}
+    {%- if row[0] | float < 1000000000 -%}
+        {#- an empty relation's cutoff (1900): every row; and load ids keep ten digits -#}
+        {{ return(none) }}
+    {%- endif -%}
     {%- set cutoff_id = '%.6f' | format(row[0] | float) -%}
     {{ return([cutoff_id, row[1]] | reject('none') | min) }}
 {%- endmacro %}
