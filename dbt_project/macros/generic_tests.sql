@@ -172,11 +172,8 @@
     tables the sources declare), as a SQL timestamp literal; none before any load. -#}
 {% macro newest_dlt_load_literal() -%}
     {%- set reads = [] -%}
-    {%- for node in graph.sources.values() if node.name == '_dlt_loads' -%}
-        {%- set loads = load_relation(source(node.source_name, node.name)) -%}
-        {%- if loads is not none -%}
-            {%- do reads.append('select inserted_at from ' ~ loads) -%}
-        {%- endif -%}
+    {%- for loads in landed_dlt_loads() -%}
+        {%- do reads.append('select inserted_at from ' ~ loads) -%}
     {%- endfor -%}
     {%- if not reads -%}
         {{ return(none) }}

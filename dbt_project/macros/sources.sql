@@ -27,3 +27,16 @@
     {%- endif -%}
     {{ return([]) }}
 {%- endmacro %}
+
+{#- The `_dlt_loads` tables the sources declare that exist (their raw schema landed), as
+    relations. -#}
+{% macro landed_dlt_loads() -%}
+    {%- set landed = [] -%}
+    {%- for node in graph.sources.values() if node.name == '_dlt_loads' -%}
+        {%- set loads = load_relation(source(node.source_name, node.name)) -%}
+        {%- if loads is not none -%}
+            {%- do landed.append(loads) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(landed) }}
+{%- endmacro %}

@@ -48,11 +48,8 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set reads = [] -%}
-    {%- for node in graph.sources.values() if node.name == '_dlt_loads' -%}
-        {%- set loads = load_relation(source(node.source_name, node.name)) -%}
-        {%- if loads is not none -%}
-            {%- do reads.append('select load_id, inserted_at from ' ~ loads) -%}
-        {%- endif -%}
+    {%- for loads in landed_dlt_loads() -%}
+        {%- do reads.append('select load_id, inserted_at from ' ~ loads) -%}
     {%- endfor -%}
     {%- set read -%}
         select
