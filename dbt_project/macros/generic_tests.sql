@@ -171,12 +171,6 @@
 {#- The commit time of the newest dlt load of every raw schema landed (the `_dlt_loads`
     tables the sources declare), as a SQL timestamp literal; none before any load. -#}
 {% macro newest_dlt_load_literal() -%}
-    {%- set reads = [] -%}
-    {%- for loads in landed_dlt_loads() -%}
-        {%- do reads.append('select inserted_at from ' ~ loads) -%}
-    {%- endfor -%}
-    {%- if not reads -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {{ return(newest_literal('inserted_at', '(' ~ reads | join(' union all ') ~ ') as loads')) }}
+    {%- set loads = landed_dlt_loads('inserted_at') -%}
+    {{ return(none if loads is none else newest_literal('inserted_at', loads)) }}
 {%- endmacro %}

@@ -28,15 +28,16 @@
     {{ return([]) }}
 {%- endmacro %}
 
-{#- The `_dlt_loads` tables the sources declare that exist (their raw schema landed), as
-    relations. -#}
-{% macro landed_dlt_loads() -%}
-    {%- set landed = [] -%}
+{#- Every dlt load committed in the warehouse: the `_dlt_loads` tables the sources declare
+    whose raw schema exists, `columns` of each, as one relation aliased `loads`; none
+    before any load. -#}
+{% macro landed_dlt_loads(columns) -%}
+    {%- set reads = [] -%}
     {%- for node in graph.sources.values() if node.name == '_dlt_loads' -%}
         {%- set loads = load_relation(source(node.source_name, node.name)) -%}
         {%- if loads is not none -%}
-            {%- do landed.append(loads) -%}
+            {%- do reads.append('select ' ~ columns ~ ' from ' ~ loads) -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ return(landed) }}
+    {{ return('(' ~ reads | join(' union all ') ~ ') as loads' if reads else none) }}
 {%- endmacro %}

@@ -48,18 +48,15 @@
     {%- if not execute or model.resource_type == 'unit_test' -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set reads = [] -%}
-    {%- for loads in landed_dlt_loads() -%}
-        {%- do reads.append('select load_id, inserted_at from ' ~ loads) -%}
-    {%- endfor -%}
-    {%- if not reads -%}
+    {%- set loads = landed_dlt_loads('load_id, inserted_at') -%}
+    {%- if loads is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set read -%}
         select
             extract(epoch from {{ cutoff }}) - 1 as cutoff_epoch,
             (
-                select min(loads.load_id) from ({{ reads | join(' union all ') }}) as loads
+                select min(loads.load_id) from {{ loads }}
                 where loads.inserted_at >= {{ cutoff }}
             ) as first_committed
     {%- endset -%}
