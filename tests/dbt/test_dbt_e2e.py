@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from ingestion.finishers.crawl import run_crawl
 from ingestion.finishers.snapshot.build_snapshot import (
@@ -23,7 +22,7 @@ from ingestion.finishers.snapshot.build_snapshot import (
 )
 from ingestion.finishers.snapshot.server import serve_site
 from ingestion.geocoding import run_geocoding
-from ingestion.warehouse import REPO_ROOT, current_warehouse
+from ingestion.warehouse import current_warehouse
 
 from .helpers import (
     BUILD_WITHOUT_UNIT_TESTS,
@@ -96,7 +95,7 @@ def test_two_nights_incremental_snapshots_and_full_refresh(
         assert [row["relname"] for row in written if row["last_analyze"] is None] == []
         assert_duplicates_planned_without_nested_loops(tmp_path)
     else:
-        assert_snapshots_built_under_their_memory_cap(tmp_path)
+        assert_every_node_under_the_profiles_cap(tmp_path)
 
     night1 = snapshot_events()
     assert count(f"from {poi}") == len(night1)
@@ -353,24 +352,16 @@ def assert_duplicates_planned_without_nested_loops(workdir: Path) -> None:
     assert all(inner == "Function Scan" for _, inner in loops), loops
 
 
-def assert_snapshots_built_under_their_memory_cap(workdir: Path) -> None:
-    """DuckDB builds each snapshot under `snapshot_memory_limit` (a first build copies its
-    whole mart: at 100,000 events it took dbt's process up to 950 MB, above every other
-    node, bench/BASELINE.md), and the profile's cap is back for the nodes after it."""
-    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())
-    snapshot_cap = project["vars"]["snapshot_memory_limit"]
-    profile_cap = current_warehouse().duckdb_settings["memory_limit"]
+def assert_every_node_under_the_profiles_cap(workdir: Path) -> None:
+    """On DuckDB no node changes the memory cap: the cap is the whole database's, so a
+    node that lowered it for itself lowered it for the node beside it on the other
+    thread, and the lowering failed when that node held more ("could not free up enough
+    memory for the new limit": a full refresh at 100,000 events lost `activity_snapshot`
+    that way, bench/BASELINE.md). The snapshots were built, under the profile's cap."""
     log = (workdir / "logs" / "dbt.log").read_text()
-    for snapshot in ("poi_snapshot", "activity_snapshot"):
-        statements = re.findall(
-            rf"On snapshot\.bouge\.{snapshot}: /\*.*?\*/\s*(set memory_limit = '[^']+'"
-            rf"|(?:create|insert|merge|update)\b)",
-            log,
-        )
-        caps = [s for s in statements if s.startswith("set memory_limit")]
-        assert caps == [f"set memory_limit = '{c}'" for c in (snapshot_cap, profile_cap)], caps
-        first, last = statements.index(caps[0]), statements.index(caps[1])
-        assert any(not s.startswith("set") for s in statements[first + 1 : last]), statements
+    assert re.findall(r"On (?:model|snapshot)\.bouge\.\w+: /\*.*?\*/\s*(?:create|insert)", log)
+    assert re.findall(r"On snapshot\.bouge\.activity_snapshot: /\*.*?\*/\s*(?:create|insert)", log)
+    assert not re.findall(r"(?i)\bset memory_limit\b", log)
 
 
 def assert_every_column_documented(target: Path) -> None:
