@@ -174,11 +174,8 @@
         {%- if keys | length == 0 -%}
             {{ return('false') }}
         {%- elif keys | length <= max_keys -%}
-            {%- set quoted = [] -%}
-            {%- for key in keys -%}
-                {%- do quoted.append("'" ~ (key | replace("'", "''")) ~ "'") -%}
-            {%- endfor -%}
-            {{ return('list_contains([' ~ quoted | join(', ') ~ '], ' ~ column ~ ')') }}
+            {%- set quoted = keys | map('string') | map('replace', "'", "''") | join("', '") -%}
+            {{ return("list_contains(['" ~ quoted ~ "'], " ~ column ~ ')') }}
         {%- endif -%}
     {%- endif -%}
     {{ return(column ~ ' in (' ~ keys_sql ~ ')') }}

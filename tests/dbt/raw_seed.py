@@ -410,11 +410,10 @@ def seed_night(
             2: night2_changes,
             "resumed": resumed_changes,
             "unlocated": unlocated_changes,
+            "twins": twin_changes,
         }
         if isinstance(night, str) and night.startswith("renamed:"):
             data = twin_changes(renamed=night.removeprefix("renamed:"))
-        elif night == "twins":
-            data = twin_changes()
         else:
             data = nights[night]()
         return land(conn, warehouse.kind, data, load_time or datetime.now(UTC), committed_at)
