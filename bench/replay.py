@@ -151,22 +151,15 @@ def _keep(env: dict[str, str], restore: bool) -> None:
         cur.execute("checkpoint")
 
 
-def _wal_position(env: dict[str, str]) -> str | None:
-    """Postgres' current WAL position (none on DuckDB)."""
+def _wal_mb(env: dict[str, str]) -> float | None:
+    """Postgres' current WAL position, in MB from the start (none on DuckDB): the difference
+    of two is every database's WAL, so nothing else may write meanwhile (a night's WAL is
+    mostly full-page images of the pages its deletes touch, bench/BASELINE.md)."""
     if env["DBT_TARGET"] == "dev":
         return None
     with _cursor({**env, "POSTGRES_DB": "postgres"}) as cur:
-        cur.execute("select pg_current_wal_lsn()")
-        return str(cur.fetchone()[0])
-
-
-def _wal_written_mb(env: dict[str, str], since: str) -> float:
-    """MB of WAL Postgres wrote since the position ``since``: every database's, so nothing
-    else may write meanwhile (a night's WAL is mostly full-page images of the pages its
-    deletes touch, bench/BASELINE.md)."""
-    with _cursor({**env, "POSTGRES_DB": "postgres"}) as cur:
-        cur.execute("select pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", (since,))
-        return round(float(cur.fetchone()[0]) / 1e6, 1)
+        cur.execute("select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")
+        return float(cur.fetchone()[0]) / 1e6
 
 
 def build(work: Path, nights: int | None = None, again: bool = False) -> list[dict[str, Any]]:
@@ -187,10 +180,10 @@ def build(work: Path, nights: int | None = None, again: bool = False) -> list[di
         _copy_schemas(env, restore)
         # The data tests read the rows of one night of landing, as the nightly's 24 h.
         window_s = None if number == 1 else night["landed_s"] + WINDOW_MARGIN_S
-        wal_before = _wal_position(env)
+        wal_before = _wal_mb(env)
         done = dbt_build(env, work, number == 1, 0.0, window_s, True)
         if wal_before is not None:  # Postgres: the WAL dbt's build wrote, the restore's aside
-            done["wal_mb"] = _wal_written_mb(env, wal_before)
+            done["wal_mb"] = round((_wal_mb(env) or 0.0) - wal_before, 1)
         # every node's time, for a closer look than the slowest six
         results = work / "target" / "run_results.json"
         results.replace(work / f"run_results_night{number}.json")
